@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from community.models import CrisisResource, Member
+
+
+class MemberCreationForm(UserCreationForm):
+    class Meta:
+        model = Member
+        fields = ["pseudonym", "email"]
+
+
+class MemberChangeForm(UserChangeForm):
+    class Meta:
+        model = Member
+        fields = "__all__"
+
+
+@admin.register(Member)
+class MemberAdmin(UserAdmin):
+    form = MemberChangeForm
+    add_form = MemberCreationForm
+    ordering = ["pseudonym"]
+    list_display = ["pseudonym", "country", "is_moderator", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_moderator", "is_staff", "is_active", "country"]
+    search_fields = ["pseudonym", "email"]
+    readonly_fields = [
+        "date_joined",
+        "last_login",
+        "guidelines_accepted_at",
+        "guidelines_version",
+        "adult_confirmed_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["pseudonym", "email", "password"]}),
+        (_("Community"), {"fields": ["country", "is_moderator"]}),
+        (
+            _("Agreements"),
+            {"fields": ["guidelines_accepted_at", "guidelines_version", "adult_confirmed_at"]},
+        ),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["pseudonym", "email", "password1", "password2"]}),
+    ]
+
+
+@admin.register(CrisisResource)
+class CrisisResourceAdmin(admin.ModelAdmin):
+    list_display = [
+        "country_code",
+        "service_name",
+        "kind",
+        "contact",
+        "hours",
+        "status",
+        "verified_on",
+        "order",
+        "is_active",
+    ]
+    list_filter = ["kind", "status", "is_active", "country_code"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["service_name", "contact", "country_code"]
+    ordering = ["country_code", "order"]

@@ -1,0 +1,24 @@
+"""Sign in with either a pseudonym or the private email address."""
+
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+
+from community.models import Member
+from community.validators import normalise_pseudonym
+
+
+class PseudonymOrEmailBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(Member.USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        name = normalise_pseudonym(username)
+        member = Member.objects.filter(Q(pseudonym__iexact=name) | Q(email__iexact=name)).first()
+        if member is None:
+            # Spend the same time as a real check, so timing does not reveal unknown accounts.
+            Member().set_password(password)
+            return None
+        if member.check_password(password) and self.user_can_authenticate(member):
+            return member
+        return None

@@ -1,0 +1,95 @@
+"""HTML forms: they parse what was typed; the rules live in community.services."""
+
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from community import services
+from community.countries import COUNTRIES
+
+COUNTRY_CHOICES = [("", _("Prefer not to say")), *COUNTRIES]
+
+
+class SignupForm(forms.Form):
+    pseudonym = forms.CharField(
+        label=_("Pseudonym"),
+        max_length=60,
+        help_text=_(
+            "The only name other members will see. Please don't use your real name. "
+            "3 to 30 letters or numbers; spaces, dots, dashes and underscores are fine."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("Kept private. We use it only to help you back into your account."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=256,
+        help_text=_("At least 10 characters. A few unrelated words make a strong password."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=COUNTRY_CHOICES,
+        required=False,
+        help_text=_("So we can show you helplines that work where you are."),
+    )
+    accepted_guidelines = forms.BooleanField(
+        label=_("I have read the community guidelines and will follow them"), required=False
+    )
+    confirmed_adult = forms.BooleanField(label=_("I am 18 or over"), required=False)
+
+    def signup_data(self) -> services.SignupData:
+        return services.SignupData(**self.cleaned_data)
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """Django's login form, with the check done by `services.member_authenticate`."""
+
+    username = forms.CharField(
+        label=_("Pseudonym or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    def clean(self):
+        identifier = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if identifier and password:
+            try:
+                self.user_cache = services.member_authenticate(
+                    request=self.request, identifier=identifier, password=password
+                )
+            except services.LoginRefused as refused:
+                raise ValidationError(str(refused), code="invalid_login") from refused
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class ThrottledAdminLoginForm(ThrottledLoginForm, AdminAuthenticationForm):
+    """The admin's sign-in obeys the same throttle as everyone else's."""
+
+
+class ProfileForm(forms.Form):
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=COUNTRY_CHOICES,
+        required=False,
+        help_text=_("Used only to show you crisis helplines that work where you are."),
+    )
+
+
+class HelpCountryForm(forms.Form):
+    country = forms.ChoiceField(label=_("Show help for"), choices=COUNTRIES, required=False)

@@ -1,0 +1,76 @@
+"""Create demo content for local development. Safe to run again: nothing is duplicated."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from community.models import Member
+
+# Development-only accounts. The command refuses to run with debug off unless forced.
+DEMO_MEMBERS = [
+    {
+        "pseudonym": "Robin",
+        "email": "robin@example.org",
+        "password": "demo-robin-steady-2026",
+        "country": "GB",
+        "role": "member",
+    },
+    {
+        "pseudonym": "Sam Facilitator",
+        "email": "sam@example.org",
+        "password": "demo-sam-steady-2026",
+        "country": "US",
+        "role": "facilitator",
+    },
+    {
+        "pseudonym": "Alex Moderator",
+        "email": "alex@example.org",
+        "password": "demo-alex-steady-2026",
+        "country": "AU",
+        "role": "moderator",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo members (and, as features arrive, demo groups, threads and stories)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off. Demo accounts have published passwords.",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with published passwords, so it only runs with "
+                "DJANGO_DEBUG=1. Use --force if you really mean to seed this database."
+            )
+        with transaction.atomic():
+            members = [self._member(spec) for spec in DEMO_MEMBERS]
+        self.stdout.write(self.style.SUCCESS("Demo members (development only):"))
+        for spec, member in zip(DEMO_MEMBERS, members, strict=True):
+            self.stdout.write(
+                f"  {spec['role']:<12} {member.pseudonym:<16} password: {spec['password']}"
+            )
+
+    def _member(self, spec: dict) -> Member:
+        now = timezone.now()
+        member = Member.objects.filter(pseudonym__iexact=spec["pseudonym"]).first()
+        if member is None:
+            member = Member.objects.create_user(
+                pseudonym=spec["pseudonym"],
+                email=spec["email"],
+                password=spec["password"],
+                country=spec["country"],
+                guidelines_accepted_at=now,
+                guidelines_version=settings.GUIDELINES_VERSION,
+                adult_confirmed_at=now,
+            )
+        member.is_moderator = spec["role"] == "moderator"
+        member.is_staff = spec["role"] == "moderator"
+        member.save(update_fields=["is_moderator", "is_staff"])
+        return member

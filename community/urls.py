@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from community import api
+from community.forms import ThrottledAdminLoginForm
+from community.views import accounts, health, pages
+
+admin.site.login_form = ThrottledAdminLoginForm
+admin.site.site_header = "Community administration"
+
+account_patterns = [
+    path("signup/", accounts.signup, name="signup"),
+    path("login/", accounts.ThrottledLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+api_patterns = [
+    path("help/", api.CrisisHelpView.as_view(), name="api-help"),
+    path("me/", api.MeView.as_view(), name="api-me"),
+]
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("help/", pages.crisis_help, name="help"),
+    path("guidelines/", pages.guidelines, name="guidelines"),
+    path("me/", accounts.me, name="me"),
+    path("accounts/", include(account_patterns)),
+    path("api/v1/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,67 @@
+"""Rules for what members type about themselves."""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+PSEUDONYM_MIN_LENGTH = 3
+PSEUDONYM_MAX_LENGTH = 30
+# Letters and digits of any script, single spaces, and . _ - between them.
+_PSEUDONYM_SHAPE = re.compile(r"^[^\W_](?:[\w.\- ]*[^\W_])?$")
+# Names that would let someone pass as the team, or confuse people looking for help.
+RESERVED_PSEUDONYMS = frozenset(
+    {
+        "admin",
+        "administrator",
+        "moderator",
+        "mod",
+        "mods",
+        "facilitator",
+        "staff",
+        "support",
+        "team",
+        "system",
+        "help",
+        "helpline",
+        "crisis",
+        "deleted",
+        "anonymous",
+        "root",
+        "official",
+    }
+)
+
+
+def normalise_pseudonym(value: str) -> str:
+    """The stored form of a pseudonym: NFKC (so look-alike wide letters fold), trimmed, with
+    inner whitespace collapsed."""
+    value = unicodedata.normalize("NFKC", value or "")
+    return " ".join(value.split())
+
+
+def validate_pseudonym(value: str) -> None:
+    """Raise ValidationError when `value` (already normalised) is not an acceptable pseudonym."""
+    if len(value) < PSEUDONYM_MIN_LENGTH or len(value) > PSEUDONYM_MAX_LENGTH:
+        raise ValidationError(
+            _("Please choose a pseudonym between %(min)d and %(max)d characters long.")
+            % {"min": PSEUDONYM_MIN_LENGTH, "max": PSEUDONYM_MAX_LENGTH},
+            code="length",
+        )
+    if not _PSEUDONYM_SHAPE.match(value) or "  " in value:
+        raise ValidationError(
+            _(
+                "A pseudonym can use letters, numbers, single spaces, dots, dashes and "
+                "underscores, and must start and end with a letter or number."
+            ),
+            code="characters",
+        )
+    if value.isdigit():
+        raise ValidationError(_("Please include at least one letter."), code="digits")
+    folded = re.sub(r"[\s._\-]", "", value.casefold())
+    if folded in RESERVED_PSEUDONYMS:
+        raise ValidationError(
+            _("That name is kept for the community team. Please choose another."),
+            code="reserved",
+        )

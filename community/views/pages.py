@@ -1,0 +1,34 @@
+"""Public pages: home, community guidelines, crisis help."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from community import selectors
+from community.forms import HelpCountryForm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "community/home.html")
+
+
+def guidelines(request: HttpRequest) -> HttpResponse:
+    return render(request, "community/guidelines.html")
+
+
+def crisis_help(request: HttpRequest) -> HttpResponse:
+    member = request.user if request.user.is_authenticated else None
+    help_ = selectors.crisis_help_for_member(
+        member,
+        requested=request.GET.get("country"),
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
+    form = HelpCountryForm(initial={"country": help_.country_code})
+    return render(
+        request,
+        "community/help.html",
+        {
+            "help": help_,
+            "form": form,
+            "directory": selectors.countries_with_help(),
+        },
+    )

@@ -1,0 +1,14 @@
+"""Test settings: the real settings, with debug-time conveniences (no HTTPS redirect, a dev
+secret key) because the test client speaks plain HTTP. Production values are tested by running
+`manage.py check --deploy` in a subprocess with production environment variables."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+from community.settings import *  # noqa: F403
+from community.settings import VAR_DIR
+
+# Fast hashing: tests create many members.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+VAR_DIR.mkdir(parents=True, exist_ok=True)
