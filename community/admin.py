@@ -1,18 +1,40 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from community.models import CrisisResource, Member
+from community.validators import identity_key
 
 
-class MemberCreationForm(UserCreationForm):
+class MemberIdentityMixin:
+    """Admins obey the same name rules as sign-up: unique ignoring case in every script."""
+
+    def _unique(self, field: str, key_field: str) -> str:
+        value = self.cleaned_data.get(field, "")
+        clashes = Member.objects.filter(**{key_field: identity_key(value)})
+        if self.instance.pk:
+            clashes = clashes.exclude(pk=self.instance.pk)
+        if clashes.exists():
+            raise ValidationError(_("Another member already uses this. Please choose another."))
+        return value
+
+    def clean_pseudonym(self) -> str:
+        return self._unique("pseudonym", "pseudonym_key")
+
+    def clean_email(self) -> str:
+        return self._unique("email", "email_key")
+
+
+class MemberCreationForm(MemberIdentityMixin, UserCreationForm):
     class Meta:
         model = Member
         fields = ["pseudonym", "email"]
 
 
-class MemberChangeForm(UserChangeForm):
+class MemberChangeForm(MemberIdentityMixin, UserChangeForm):
     class Meta:
         model = Member
         fields = "__all__"
@@ -53,6 +75,7 @@ class MemberAdmin(UserAdmin):
 
 @admin.register(CrisisResource)
 class CrisisResourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "country_code",
         "service_name",

@@ -1,10 +1,8 @@
 """Sign in with either a pseudonym or the private email address."""
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 
 from community.models import Member
-from community.validators import normalise_pseudonym
 
 
 class PseudonymOrEmailBackend(ModelBackend):
@@ -13,8 +11,7 @@ class PseudonymOrEmailBackend(ModelBackend):
             username = kwargs.get(Member.USERNAME_FIELD)
         if not username or password is None:
             return None
-        name = normalise_pseudonym(username)
-        member = Member.objects.filter(Q(pseudonym__iexact=name) | Q(email__iexact=name)).first()
+        member = Member.objects.find_by_identifier(username)
         if member is None:
             # Spend the same time as a real check, so timing does not reveal unknown accounts.
             Member().set_password(password)

@@ -7,11 +7,11 @@ and to staff who need it for account recovery.
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.countries import COUNTRIES
+from community.validators import identity_key, normalise_pseudonym
 
 
 class MemberManager(BaseUserManager["Member"]):
@@ -40,7 +40,15 @@ class MemberManager(BaseUserManager["Member"]):
         return self._create(pseudonym, email, password, **extra)
 
     def get_by_natural_key(self, username: str) -> "Member":
-        return self.get(pseudonym__iexact=username)
+        return self.get(pseudonym_key=identity_key(username))
+
+    def find_by_identifier(self, identifier: str) -> "Member | None":
+        """The member a person means when they type a pseudonym or an email address, in any
+        case and any script (SQLite's own case folding only knows A-Z)."""
+        key = identity_key(identifier)
+        if not key:
+            return None
+        return self.filter(models.Q(pseudonym_key=key) | models.Q(email_key=key)).first()
 
 
 class Member(AbstractBaseUser, PermissionsMixin):
@@ -52,10 +60,12 @@ class Member(AbstractBaseUser, PermissionsMixin):
         unique=True,
         help_text=_("The name other members see. Please don't use your real name."),
     )
+    pseudonym_key = models.CharField(max_length=90, unique=True, editable=False)
     email = models.EmailField(
         _("email address"),
         help_text=_("Private: used only to help you back into your account."),
     )
+    email_key = models.CharField(max_length=254, unique=True, editable=False)
     country = models.CharField(
         _("country"),
         max_length=2,
@@ -87,13 +97,24 @@ class Member(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["pseudonym"]
-        constraints = [
-            models.UniqueConstraint(Lower("pseudonym"), name="member_pseudonym_unique_ci"),
-            models.UniqueConstraint(Lower("email"), name="member_email_unique_ci"),
-        ]
 
     def __str__(self) -> str:
         return self.pseudonym
+
+    def save(self, *args, **kwargs) -> None:
+        # The keys are what uniqueness and sign-in use; they must always match the names.
+        self.pseudonym = normalise_pseudonym(self.pseudonym)
+        self.pseudonym_key = identity_key(self.pseudonym)
+        self.email_key = identity_key(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            if "pseudonym" in update_fields:
+                update_fields.add("pseudonym_key")
+            if "email" in update_fields:
+                update_fields.add("email_key")
+            kwargs["update_fields"] = update_fields
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.pseudonym

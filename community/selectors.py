@@ -86,6 +86,7 @@ def countries_with_help() -> list[tuple[str, str]]:
     codes = (
         CrisisResource.objects.filter(is_active=True)
         .exclude(country_code=CrisisResource.INTERNATIONAL)
+        .order_by()
         .values_list("country_code", flat=True)
         .distinct()
     )

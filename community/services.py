@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from community.countries import COUNTRY_CODES
 from community.models import Member
 from community.ratelimit import SlidingWindow
-from community.validators import normalise_pseudonym, validate_pseudonym
+from community.validators import identity_key, normalise_pseudonym, validate_pseudonym
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def member_signup_errors(data: SignupData) -> dict[str, list[str]]:
         for message in exc.messages:
             add("pseudonym", message)
     else:
-        if Member.objects.filter(pseudonym__iexact=pseudonym).exists():
+        if Member.objects.filter(pseudonym_key=identity_key(pseudonym)).exists():
             add("pseudonym", _("Someone already uses that pseudonym. Please choose another."))
     email = (data.email or "").strip()
     try:
@@ -88,7 +88,7 @@ def member_signup_errors(data: SignupData) -> dict[str, list[str]]:
     except ValidationError:
         add("email", _("Please enter an email address like name@example.org."))
     else:
-        if Member.objects.filter(email__iexact=email).exists():
+        if Member.objects.filter(email_key=identity_key(email)).exists():
             # Same words as a successful sign-up would never show; the person can reset instead.
             add(
                 "email",
@@ -155,12 +155,13 @@ def member_signup(*, data: SignupData, client_address: str) -> Member:
 def _login_window(identifier: str) -> SlidingWindow:
     """One window per account, whichever of pseudonym or email is typed; unknown names get a
     window too, so the answer never reveals whether an account exists."""
-    identifier = normalise_pseudonym(identifier).casefold()
-    member_id = (
-        Member.objects.filter(pseudonym__iexact=identifier).values_list("pk", flat=True).first()
-        or Member.objects.filter(email__iexact=identifier).values_list("pk", flat=True).first()
+    member = Member.objects.find_by_identifier(identifier)
+    return _login_window_for(
+        f"member:{member.pk}" if member else f"name:{identity_key(identifier)}"
     )
-    subject = f"member:{member_id}" if member_id else f"name:{identifier}"
+
+
+def _login_window_for(subject: str) -> SlidingWindow:
     return SlidingWindow(
         scope="login-failures",
         subject=subject,
@@ -206,6 +207,11 @@ def member_authenticate(*, request: HttpRequest | None, identifier: str, passwor
         )
     window.clear()
     return member
+
+
+def member_login_pause_clear(*, member: Member) -> None:
+    """Lift a sign-in pause: the member has just proved they own the account (password reset)."""
+    _login_window_for(f"member:{member.pk}").clear()
 
 
 def member_profile_update(*, actor: Member, country: str) -> Member:

@@ -94,6 +94,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "community.urls"
+CSRF_FAILURE_VIEW = "community.views.errors.csrf_failure"
 ASGI_APPLICATION = "community.asgi.application"
 
 TEMPLATES = [
@@ -119,6 +120,7 @@ if DATABASE_URL:
     _default_db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
     _default_db["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_DATABASE_NAME", "test_community")}
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "community.sqlite3",
@@ -152,7 +154,10 @@ else:
 AUTH_USER_MODEL = "community.Member"
 AUTHENTICATION_BACKENDS = ["community.auth_backends.PseudonymOrEmailBackend"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("pseudonym", "email")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -193,7 +198,9 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Community <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Steady Ground <no-reply@localhost>"
+)
 
 # Security headers. Production defaults are strict; each can be relaxed only by an explicit
 # variable (for example behind a TLS-terminating proxy on a private network).
@@ -236,7 +243,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Community API",
+    "TITLE": "Steady Ground API",
     "DESCRIPTION": "The REST API of the attachment-healing peer-support community.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

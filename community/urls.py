@@ -8,7 +8,9 @@ from community.forms import ThrottledAdminLoginForm
 from community.views import accounts, health, pages
 
 admin.site.login_form = ThrottledAdminLoginForm
-admin.site.site_header = "Community administration"
+admin.site.site_header = "Steady Ground administration"
+admin.site.site_title = "Steady Ground admin"
+admin.site.index_title = "Administration"
 
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
@@ -32,7 +34,7 @@ account_patterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -8,8 +8,6 @@ from django.utils.translation import gettext as _
 
 PSEUDONYM_MIN_LENGTH = 3
 PSEUDONYM_MAX_LENGTH = 30
-# Letters and digits of any script, single spaces, and . _ - between them.
-_PSEUDONYM_SHAPE = re.compile(r"^[^\W_](?:[\w.\- ]*[^\W_])?$")
 # Names that would let someone pass as the team, or confuse people looking for help.
 RESERVED_PSEUDONYMS = frozenset(
     {
@@ -41,6 +39,17 @@ def normalise_pseudonym(value: str) -> str:
     return " ".join(value.split())
 
 
+def identity_key(value: str) -> str:
+    """What makes two names (or two email addresses) the same person's: normalised, then
+    case-folded in every script ("Straße" and "STRASSE", "Zoë" and "ZOË" match)."""
+    return normalise_pseudonym(value).casefold()
+
+
+def _is_name_character(char: str) -> bool:
+    # Letters, digits and combining marks (vowel signs and viramas in Indic scripts).
+    return unicodedata.category(char)[0] in {"L", "N", "M"}
+
+
 def validate_pseudonym(value: str) -> None:
     """Raise ValidationError when `value` (already normalised) is not an acceptable pseudonym."""
     if len(value) < PSEUDONYM_MIN_LENGTH or len(value) > PSEUDONYM_MAX_LENGTH:
@@ -49,7 +58,13 @@ def validate_pseudonym(value: str) -> None:
             % {"min": PSEUDONYM_MIN_LENGTH, "max": PSEUDONYM_MAX_LENGTH},
             code="length",
         )
-    if not _PSEUDONYM_SHAPE.match(value) or "  " in value:
+    well_formed = (
+        all(_is_name_character(c) or c in " ._-" for c in value)
+        and unicodedata.category(value[0])[0] in {"L", "N"}
+        and _is_name_character(value[-1])
+        and "  " not in value
+    )
+    if not well_formed:
         raise ValidationError(
             _(
                 "A pseudonym can use letters, numbers, single spaces, dots, dashes and "
@@ -57,7 +72,7 @@ def validate_pseudonym(value: str) -> None:
             ),
             code="characters",
         )
-    if value.isdigit():
+    if not any(unicodedata.category(c)[0] == "L" for c in value):
         raise ValidationError(_("Please include at least one letter."), code="digits")
     folded = re.sub(r"[\s._\-]", "", value.casefold())
     if folded in RESERVED_PSEUDONYMS:

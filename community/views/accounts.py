@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
@@ -73,3 +74,12 @@ def me(request: HttpRequest) -> HttpResponse:
             return redirect("me")
     status = 400 if form.errors else 200
     return render(request, "community/me.html", {"form": form}, status=status)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from the emailed link also lifts any sign-in pause."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.member_login_pause_clear(member=form.user)
+        return response

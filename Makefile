@@ -1,0 +1,66 @@
+# Steady Ground: `make run` to try it, `make test` to check it. Needs python3 (3.11+) and make.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra arguments for both pytest runs, e.g. `make test PYTEST_ARGS="-x -k signup"`.
+PYTEST_ARGS ?=
+
+# Stamp files: pip runs again only when pyproject.toml changes (or the venv is new).
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: help run test lint bench venv
+
+help:
+	@echo "make run    install, migrate, create demo accounts, serve on http://$(HOST):$(PORT)/"
+	@echo "make test   install with the dev tools, run the tests, then the browser tests"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make bench  run every benchmark in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -e ".[dev]"
+	touch $@ $(RUN_STAMP)
+
+# The virtualenv with the dev tools (used by .ci/run).
+venv: $(DEV_STAMP)
+
+run: export DJANGO_DEBUG = 1
+run: $(RUN_STAMP)
+	mkdir -p "$${DJANGO_VAR_DIR:-var}"
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving Steady Ground on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) community.asgi:application
+
+# Two pytest runs: Playwright's event loop would upset the asyncio tests in a shared run.
+# Both runs must collect tests: pytest's "no tests collected" (exit code 5) fails the target.
+test: $(DEV_STAMP)
+	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(DEV_STAMP)
+	@shopt -s nullglob; scripts=(bench/*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "No benchmarks in bench/ yet."; exit 0; fi; \
+	status=0; \
+	for script in "$${scripts[@]}"; do \
+		echo "== $$script"; \
+		DJANGO_DEBUG=1 $(BIN)/python "$$script" || status=1; \
+	done; \
+	exit $$status
