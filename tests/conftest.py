@@ -1,8 +1,11 @@
 """Shared fixtures: one per role, plus real servers (see tests/fixtures/)."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import cache
 
+from community import ratelimit
 from tests.factories import MemberFactory
 
 pytest_plugins = ["tests.fixtures.servers"]
@@ -14,6 +17,22 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class FakeClock:
+    """Replaces `time` inside community.ratelimit only, so the cache keeps real time."""
+
+    def __init__(self, monkeypatch, start: float = 1_900_000_000.0) -> None:
+        self.now = start
+        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: self.now))
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return FakeClock(monkeypatch)
 
 
 @pytest.fixture

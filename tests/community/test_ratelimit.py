@@ -1,27 +1,6 @@
 """Sliding-window counters behind every throttle (community.ratelimit)."""
 
-from types import SimpleNamespace
-
-import pytest
-
-from community import ratelimit
 from community.ratelimit import SlidingWindow
-
-
-class FakeClock:
-    """Replaces `time` inside community.ratelimit only, so the cache keeps real time."""
-
-    def __init__(self, monkeypatch, start: float = 1_900_000_000.0) -> None:
-        self.now = start
-        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: self.now))
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return FakeClock(monkeypatch)
 
 
 def window(subject: str = "someone", limit: int = 3, seconds: int = 60) -> SlidingWindow:

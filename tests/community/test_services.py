@@ -4,7 +4,6 @@ Every door calls these, so the rules are tested here once, and again through eac
 test_views.py, test_api.py and test_admin.py."""
 
 import dataclasses
-from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
-from community import ratelimit, services
+from community import services
 from community.models import Member
 from community.services import LoginRefused, SignupData, SignupRefused
 from tests.factories import TEST_PASSWORD, MemberFactory
@@ -44,22 +43,6 @@ def signup_errors(**changes) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as caught:
         services.member_signup(data=signup_data(**changes), client_address="198.51.100.7")
     return caught.value.message_dict
-
-
-class FakeClock:
-    """Replaces `time` inside community.ratelimit only, so the cache keeps real time."""
-
-    def __init__(self, monkeypatch, start: float = 1_900_000_000.0) -> None:
-        self.now = start
-        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: self.now))
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return FakeClock(monkeypatch)
 
 
 def fail_login(identifier: str, times: int = 1) -> list[LoginRefused]:

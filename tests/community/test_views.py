@@ -2,14 +2,12 @@
 
 import html
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client, override_settings
 
-from community import ratelimit
 from community.models import CrisisResource, Member
 from tests.factories import TEST_PASSWORD, CrisisResourceFactory, MemberFactory
 
@@ -27,22 +25,6 @@ KIND_LOGIN_MESSAGE = (
 def fullwidth(text: str) -> str:
     """The same text in fullwidth forms (U+FF01..U+FF5E), as some East Asian keyboards type it."""
     return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
-
-
-class FakeClock:
-    """Replaces `time` inside community.ratelimit only, so the cache keeps real time."""
-
-    def __init__(self, monkeypatch, start: float = 1_900_000_000.0) -> None:
-        self.now = start
-        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: self.now))
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return FakeClock(monkeypatch)
 
 
 @pytest.fixture
