@@ -13,8 +13,12 @@ COUNTRY_CHOICES = [("", _("Prefer not to say")), *COUNTRIES]
 
 
 class SignupForm(forms.Form):
+    """Parses sign-up answers only: `services.member_signup_errors` judges all of them at
+    once, so a person sees every problem (missing ones too) in one go."""
+
     pseudonym = forms.CharField(
         label=_("Pseudonym"),
+        required=False,
         max_length=60,
         help_text=_(
             "The only name other members will see. Please don't use your real name. "
@@ -24,12 +28,14 @@ class SignupForm(forms.Form):
     )
     email = forms.CharField(
         label=_("Email address"),
+        required=False,
         max_length=254,
         help_text=_("Kept private. We use it only to help you back into your account."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         label=_("Password"),
+        required=False,
         strip=False,
         max_length=256,
         help_text=_("At least 10 characters. A few unrelated words make a strong password."),

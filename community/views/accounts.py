@@ -23,7 +23,7 @@ def client_address(request: HttpRequest) -> str:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("me")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -61,7 +61,10 @@ class ThrottledLoginView(LoginView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, initial={"country": request.user.country})
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        initial={"country": request.user.country},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.member_profile_update(actor=request.user, **form.cleaned_data)

@@ -283,6 +283,9 @@ def test_signup_with_an_empty_post_creates_nobody(client):
     response = client.post("/accounts/signup/", {})
     assert response.status_code == 400
     assert not Member.objects.exists()
+    # Each missing answer is named next to its field, so the person knows what to fill in.
+    assert field_errors(response, "pseudonym")
+    assert field_errors(response, "accepted_guidelines")
 
 
 def test_signup_with_json_body_is_not_a_server_error(client):
