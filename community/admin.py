@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from community.models import CrisisResource, Member
+from community.models import CrisisResource, Member, ProfileText
 from community.validators import identity_key
+from moderation.admin import ModeratedContentAdmin
 
 
 class MemberIdentityMixin:
@@ -91,3 +92,8 @@ class CrisisResourceAdmin(admin.ModelAdmin):
     list_editable = ["order", "is_active"]
     search_fields = ["service_name", "contact", "country_code"]
     ordering = ["country_code", "order"]
+
+
+@admin.register(ProfileText)
+class ProfileTextAdmin(ModeratedContentAdmin):
+    list_select_related = ["author"]

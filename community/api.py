@@ -9,7 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import selectors, services
-from community.models import CrisisResource, Member
+from community.models import CrisisResource, Member, ProfileText
+from moderation.models import ContentStatus
+from moderation.pipeline import ContentRefused, Decision, Refusal, held_notice
 
 
 class CrisisResourceSerializer(serializers.ModelSerializer):
@@ -85,3 +87,102 @@ class MeView(APIView):
         except ValidationError as error:
             return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response(MeSerializer(member).data)
+
+
+class SignpostResourceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    contact = serializers.CharField()
+    tel = serializers.CharField(help_text="A tel: link, or blank.")
+    sms = serializers.CharField(help_text="An sms: link, or blank.")
+    url = serializers.CharField()
+    hours = serializers.CharField()
+
+
+class SignpostSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=["urgent", "concern", "someone_else"])
+    text = serializers.CharField()
+    country_code = serializers.CharField()
+    resources = SignpostResourceSerializer(many=True)
+
+
+class ProfileTextSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(source="body")
+    html = serializers.CharField(source="body_html")
+
+    class Meta:
+        model = ProfileText
+        fields = ["text", "html", "status", "removal_reason", "created_at", "edited_at"]
+
+
+class AboutInputSerializer(serializers.Serializer):
+    # Length is checked by the pipeline so every door gives the same message.
+    text = serializers.CharField(trim_whitespace=False)
+
+
+class AboutResultSerializer(serializers.Serializer):
+    about = ProfileTextSerializer(allow_null=True)
+    notice = serializers.CharField(allow_blank=True)
+    signpost = SignpostSerializer(allow_null=True)
+
+
+class RefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    retry_after = serializers.IntegerField()
+    signpost = SignpostSerializer(allow_null=True)
+
+
+def refusal_response(decision: Decision) -> Response:
+    """How the API says the pipeline refused a text: 429 when posting too fast, else 400."""
+    rate_limited = decision.refusal == Refusal.RATE_LIMITED
+    response = Response(
+        {
+            "detail": decision.message,
+            "code": decision.refusal,
+            "retry_after": decision.retry_after,
+            "signpost": decision.signpost.as_payload() if decision.signpost else None,
+        },
+        status=status.HTTP_429_TOO_MANY_REQUESTS if rate_limited else status.HTTP_400_BAD_REQUEST,
+    )
+    if decision.retry_after:
+        response["Retry-After"] = str(decision.retry_after)
+    return response
+
+
+class MeAboutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=AboutResultSerializer, summary="Your profile text")
+    def get(self, request: Request) -> Response:
+        about = selectors.profile_text_for(request.user)
+        data = {"about": about, "notice": "", "signpost": None}
+        return Response(AboutResultSerializer(data).data)
+
+    @extend_schema(
+        request=AboutInputSerializer,
+        responses={200: AboutResultSerializer, 400: RefusalSerializer, 429: RefusalSerializer},
+        summary="Replace your profile text (moderated like any post)",
+    )
+    def put(self, request: Request) -> Response:
+        serializer = AboutInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            submission = services.member_about_update(
+                actor=request.user, text=serializer.validated_data["text"]
+            )
+        except ContentRefused as refused:
+            return refusal_response(refused.decision)
+        decision = submission.decision
+        held = submission.content.status == ContentStatus.HELD
+        data = {
+            "about": submission.content,
+            "notice": held_notice() if held else "",
+            "signpost": decision.signpost.as_payload() if decision.signpost else None,
+        }
+        return Response(AboutResultSerializer(data).data)
+
+    @extend_schema(responses={204: None}, summary="Remove your profile text")
+    def delete(self, request: Request) -> Response:
+        services.member_about_delete(actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -99,3 +99,17 @@ class ProfileForm(forms.Form):
 
 class HelpCountryForm(forms.Form):
     country = forms.ChoiceField(label=_("Show help for"), choices=COUNTRIES, required=False)
+
+
+class AboutForm(forms.Form):
+    # No max_length here: the pipeline's own limit gives the one agreed message at every door.
+    about = forms.CharField(
+        label=_("About you"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "A few words other members can see, such as what brought you here. Please leave "
+            "out anything that could identify you. Markdown works: *italic*, **bold**, links. "
+            "Leave it empty to remove it."
+        ),
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.countries import COUNTRIES
 from community.validators import identity_key, normalise_pseudonym
+from moderation.models import ModeratedContent
 
 
 class MemberManager(BaseUserManager["Member"]):
@@ -193,3 +194,18 @@ class CrisisResource(models.Model):
         if not self.sms_number:
             return ""
         return f"sms:{self.sms_number}" + (f"?&body={self.sms_body}" if self.sms_body else "")
+
+
+class ProfileText(ModeratedContent):
+    """What a member writes about themselves ("About you"). One per member; an edit replaces
+    the text and passes through the pipeline again."""
+
+    class Meta:
+        verbose_name = _("profile text")
+        verbose_name_plural = _("profile texts")
+        constraints = [
+            models.UniqueConstraint(fields=["author"], name="profile_text_one_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"About {self.author}"

@@ -6,7 +6,7 @@ page, the API and automatic signposting all use it."""
 from dataclasses import dataclass, field
 
 from community.countries import COUNTRIES, COUNTRY_CODES
-from community.models import CrisisResource, Member
+from community.models import CrisisResource, Member, ProfileText
 
 # Too many numbers overwhelm a person in distress: show a few, well chosen.
 RESOURCES_SHOWN = 3
@@ -93,3 +93,8 @@ def countries_with_help() -> list[tuple[str, str]]:
     return sorted(
         ((code, str(_COUNTRY_NAMES.get(code, code))) for code in codes), key=lambda row: row[1]
     )
+
+
+def profile_text_for(member: Member) -> ProfileText | None:
+    """A member's own profile text as they last saved it (any status but deleted)."""
+    return ProfileText.objects.filter(author=member).exclude(status="deleted").first()

@@ -18,9 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from community.countries import COUNTRY_CODES
-from community.models import Member
+from community.models import Member, ProfileText
 from community.ratelimit import SlidingWindow
 from community.validators import identity_key, normalise_pseudonym, validate_pseudonym
+from moderation.kinds import ContentKind
+from moderation.models import ContentStatus
+from moderation.pipeline import Decision
+from moderation.services import Submission, content_submit
 
 logger = logging.getLogger(__name__)
 
@@ -221,3 +225,30 @@ def member_profile_update(*, actor: Member, country: str) -> Member:
     actor.country = country
     actor.save(update_fields=["country"])
     return actor
+
+
+def member_about_update(*, actor: Member, text: str) -> Submission:
+    """Replace what `actor` says about themselves. The text passes the moderation pipeline like
+    any post: it may be published, held for review, or refused (ContentRefused)."""
+    existing = ProfileText.objects.filter(author=actor).first()
+
+    def store(decision: Decision) -> ProfileText:
+        about = existing or ProfileText(author=actor)
+        about.body = decision.body
+        about.body_html = decision.body_html
+        about.status = decision.status
+        about.screening = decision.screening_record
+        about.removal_reason = ""
+        if existing is not None:
+            about.edited_at = timezone.now()
+        about.save()
+        return about
+
+    return content_submit(actor=actor, kind=ContentKind.PROFILE, text=text, store=store)
+
+
+def member_about_delete(*, actor: Member) -> None:
+    """Take down your own profile text. Kept (as deleted) for the moderation record."""
+    ProfileText.objects.filter(author=actor).exclude(status=ContentStatus.DELETED).update(
+        status=ContentStatus.DELETED, edited_at=timezone.now()
+    )

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "community.context_processors.pending_signpost",
             ],
         },
     },
@@ -177,6 +178,20 @@ LOGIN_FAILURE_WINDOW_SECONDS = 30 * 60
 # New accounts from one address, to slow automated sign-up floods.
 SIGNUP_LIMIT_PER_ADDRESS = 10
 SIGNUP_WINDOW_SECONDS = 60 * 60
+
+# The content pipeline. Per-member posting rates: (messages, seconds); forum threads, replies and
+# stories share the "posts" budget.
+MODERATION_RATE_LIMITS = {
+    "chat": (20, 30),
+    "posts": (5, 10 * 60),
+    "profile": (10, 60 * 60),
+}
+# In a pre-moderated space, a member's first N published items wait for review.
+MODERATION_PREMODERATED_FIRST_ITEMS = int(
+    os.environ.get("MODERATION_PREMODERATED_FIRST_ITEMS", "3")
+)
+# Links from accounts younger than this many hours wait for review.
+MODERATION_NEW_MEMBER_LINK_HOURS = 24
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -47,6 +47,7 @@ account_patterns = [
 api_patterns = [
     path("help/", api.CrisisHelpView.as_view(), name="api-help"),
     path("me/", api.MeView.as_view(), name="api-me"),
+    path("me/about/", api.MeAboutView.as_view(), name="api-me-about"),
 ]
 
 urlpatterns = [
@@ -54,6 +55,7 @@ urlpatterns = [
     path("help/", pages.crisis_help, name="help"),
     path("guidelines/", pages.guidelines, name="guidelines"),
     path("me/", accounts.me, name="me"),
+    path("me/about/", accounts.me_about, name="me-about"),
     path("accounts/", include(account_patterns)),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -38,3 +38,20 @@ class CrisisResourceFactory(factory.django.DjangoModelFactory):
     contact = "Call 0800 000 000"
     phone = "0800000000"
     status = CrisisResource.Status.VERIFIED
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.Group"
+
+    name = factory.Sequence(lambda n: f"Peer group {n}")
+    slug = factory.Sequence(lambda n: f"peer-group-{n}")
+
+
+class WatchedWordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "moderation.WatchedWord"
+
+    phrase = factory.Sequence(lambda n: f"watched{n}")
+    action = "hold"
+    reason = ""

@@ -9,10 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from community import services
-from community.forms import ProfileForm, SignupForm, ThrottledLoginForm
+from community import selectors, services
+from community.context_processors import remember_signpost
+from community.forms import AboutForm, ProfileForm, SignupForm, ThrottledLoginForm
+from moderation.models import ContentStatus
+from moderation.pipeline import ContentRefused, Refusal, held_notice
 
 
 def client_address(request: HttpRequest) -> str:
@@ -58,14 +61,28 @@ class ThrottledLoginView(LoginView):
         return response
 
 
+def _me_page(request: HttpRequest, *, form=None, about_form=None, status: int = 200):
+    about = selectors.profile_text_for(request.user)
+    return render(
+        request,
+        "community/me.html",
+        {
+            "form": form or ProfileForm(initial={"country": request.user.country}),
+            "about_form": about_form
+            or AboutForm(initial={"about": about.body if about is not None else ""}),
+            "about": about,
+        },
+        status=status,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(
-        request.POST if request.method == "POST" else None,
-        initial={"country": request.user.country},
-    )
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _me_page(request)
+    form = ProfileForm(request.POST)
+    if form.is_valid():
         try:
             services.member_profile_update(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -75,8 +92,41 @@ def me(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your settings are saved."))
             return redirect("me")
-    status = 400 if form.errors else 200
-    return render(request, "community/me.html", {"form": form}, status=status)
+    return _me_page(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def me_about(request: HttpRequest) -> HttpResponse:
+    """Save "About you" through the moderation pipeline and say what happened to it."""
+    about_form = AboutForm(request.POST)
+    if not about_form.is_valid():
+        return _me_page(request, about_form=about_form, status=400)
+    text = about_form.cleaned_data["about"]
+    if not text.strip():
+        services.member_about_delete(actor=request.user)
+        messages.success(request, _("Your profile text is removed."))
+        return redirect("me")
+    try:
+        submission = services.member_about_update(actor=request.user, text=text)
+    except ContentRefused as refused:
+        decision = refused.decision
+        about_form.add_error("about", decision.message)
+        if decision.signpost is not None:
+            remember_signpost(request, decision.signpost.as_payload())
+        rate_limited = decision.refusal == Refusal.RATE_LIMITED
+        response = _me_page(request, about_form=about_form, status=429 if rate_limited else 400)
+        if decision.retry_after:
+            response["Retry-After"] = str(decision.retry_after)
+        return response
+    decision = submission.decision
+    if decision.signpost is not None:
+        remember_signpost(request, decision.signpost.as_payload())
+    if submission.content.status == ContentStatus.HELD:
+        messages.info(request, held_notice())
+    else:
+        messages.success(request, _("Your profile text is saved. Other members can see it."))
+    return redirect("me")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

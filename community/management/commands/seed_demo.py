@@ -5,7 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from community.models import Member
+from community import services as community_services
+from community.models import Member, ProfileText
+from moderation import services as moderation_services
+from moderation.models import WatchedWord
 
 # Development-only accounts. The command refuses to run with debug off unless forced.
 DEMO_MEMBERS = [
@@ -33,6 +36,16 @@ DEMO_MEMBERS = [
 ]
 
 
+DEMO_WATCHED_WORDS = [
+    ("buy now", "block", "Selling isn't allowed here."),
+    ("phone number", "flag", "Sharing contact details can put members at risk."),
+]
+DEMO_ABOUT = (
+    "Learning that a slow reply is not a verdict on me. Here for the Tuesday group and the "
+    "*small wins* thread."
+)
+
+
 class Command(BaseCommand):
     help = "Create demo members (and, as features arrive, demo groups, threads and stories)."
 
@@ -51,6 +64,14 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             members = [self._member(spec) for spec in DEMO_MEMBERS]
+            moderator = next(m for m in members if m.is_moderator)
+            for phrase, action, reason in DEMO_WATCHED_WORDS:
+                if not WatchedWord.objects.filter(phrase__iexact=phrase).exists():
+                    word = WatchedWord(phrase=phrase, action=action, reason=reason)
+                    moderation_services.watched_word_save(actor=moderator, word=word)
+            robin = members[0]
+            if not ProfileText.objects.filter(author=robin).exists():
+                community_services.member_about_update(actor=robin, text=DEMO_ABOUT)
         self.stdout.write(self.style.SUCCESS("Demo members (development only):"))
         for spec, member in zip(DEMO_MEMBERS, members, strict=True):
             self.stdout.write(

@@ -1,0 +1,393 @@
+"""Moderation records: the shared content base, watched words, the review queue, sanctions,
+signposts and the append-only audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentStatus(models.TextChoices):
+    PUBLISHED = "published", _("published")
+    HELD = "held", _("held for review")
+    REMOVED = "removed", _("removed by a moderator")
+    DELETED = "deleted", _("deleted by its author")
+
+
+class ModeratedContent(models.Model):
+    """Base of everything a member writes: stored raw, shown only as sanitised HTML.
+
+    Concrete models add where the content lives (a group, a thread) and may override
+    `moderation_group` so facilitators can moderate inside their own group."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text as written"))
+    body_html = models.TextField(_("text as shown"), editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ContentStatus.choices,
+        default=ContentStatus.PUBLISHED,
+        db_index=True,
+    )
+    content_warning = models.CharField(_("content warning"), max_length=120, blank=True)
+    removal_reason = models.TextField(
+        _("reason for removal"), blank=True, help_text=_("Shown to the author.")
+    )
+    screening = models.JSONField(_("screening result"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ContentStatus.PUBLISHED
+
+    def moderation_group(self):  # -> groups.models.Group | None
+        """The peer group this content belongs to, if any (facilitators moderate there)."""
+        return None
+
+    def on_moderated(self) -> None:
+        """Called after a moderator's decision is committed (approve, remove, restore), so a
+        content kind can tell live readers. Does nothing by default."""
+
+
+class WatchedWord(models.Model):
+    """A word or phrase moderators want the pipeline to act on."""
+
+    class Action(models.TextChoices):
+        BLOCK = "block", _("block: refuse the text and say why")
+        HOLD = "hold", _("hold: keep it back for review")
+        FLAG = "flag", _("flag: publish and add to the review queue")
+        CENSOR = "censor", _("censor: publish with the word masked")
+
+    phrase = models.CharField(
+        _("word or phrase"),
+        max_length=100,
+        help_text=_("Matched as whole words, ignoring case, punctuation and repeated letters."),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.CharField(
+        _("reason"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to the author when the text is blocked, and to moderators."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("watched word")
+        verbose_name_plural = _("watched words")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("phrase"),
+                name="watched_word_phrase_unique",
+                violation_error_message=_("This word or phrase is already watched."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} ({self.action})"
+
+
+class QueueItem(models.Model):
+    """One thing waiting for a moderator's eyes. Lower priority numbers come first."""
+
+    class Reason(models.TextChoices):
+        CRISIS_URGENT = "crisis_urgent", _("urgent crisis risk")
+        CRISIS_CONCERN = "crisis_concern", _("crisis concern")
+        REPORT = "report", _("reported by a member")
+        WATCHED_WORD = "watched_word", _("watched word")
+        NEW_MEMBER = "new_member", _("new member's first posts")
+        NEW_MEMBER_LINK = "new_member_link", _("link from a new member")
+        SOMEONE_ELSE = "someone_else", _("someone else may be at risk")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        CLAIMED = "claimed", _("claimed")
+        RESOLVED = "resolved", _("resolved")
+
+    class Resolution(models.TextChoices):
+        APPROVED = "approved", _("approved")
+        REMOVED = "removed", _("removed")
+        RESTORED = "restored", _("restored")
+        NO_ACTION = "no_action", _("no action needed")
+        SUPPORT_OFFERED = "support_offered", _("support offered")
+
+    # Crisis first; then reports and holds, oldest first within a priority.
+    PRIORITY = {
+        Reason.CRISIS_URGENT: 0,
+        Reason.CRISIS_CONCERN: 10,
+        Reason.REPORT: 20,
+        Reason.WATCHED_WORD: 30,
+        Reason.NEW_MEMBER: 30,
+        Reason.NEW_MEMBER_LINK: 30,
+        Reason.SOMEONE_ELSE: 40,
+    }
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    content = GenericForeignKey("content_type", "object_id")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    snapshot = models.TextField(
+        _("text when queued"),
+        blank=True,
+        help_text=_("Kept so the words that raised concern are never lost to a later edit."),
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), db_index=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    group = models.ForeignKey(
+        "groups.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=20, choices=Resolution.choices, blank=True
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+
+    class Meta:
+        ordering = ["priority", "created_at", "pk"]
+        verbose_name = _("review queue item")
+        verbose_name_plural = _("review queue")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            # Replays and double submits never queue the same thing twice.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "reason"],
+                condition=~Q(state="resolved"),
+                name="queue_item_one_open_per_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} #{self.pk}"
+
+
+class Sanction(models.Model):
+    """A limit placed on a member. A warning limits nothing; it is a recorded word."""
+
+    class Kind(models.TextChoices):
+        WARN = "warn", _("warning")
+        MUTE = "mute", _("mute")
+        SUSPEND = "suspend", _("suspension")
+        BAN = "ban", _("ban")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sanctions",
+        verbose_name=_("member"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    group = models.ForeignKey(
+        "groups.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only in group"),
+        help_text=_("Leave empty to apply everywhere."),
+    )
+    reason = models.TextField(_("reason"), help_text=_("Shown to the member."))
+    starts_at = models.DateTimeField(_("starts at"), default=timezone.now)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("given by"),
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
+        indexes = [models.Index(fields=["member", "lifted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member}"
+
+    def is_active_at(self, when) -> bool:
+        return (
+            self.lifted_at is None
+            and self.starts_at <= when
+            and (self.ends_at is None or self.ends_at > when)
+        )
+
+
+class Signpost(models.Model):
+    """A record that crisis help was shown to a member, so moderators know it happened."""
+
+    class Tier(models.TextChoices):
+        URGENT = "urgent", _("urgent")
+        CONCERN = "concern", _("concern")
+        SOMEONE_ELSE = "someone_else", _("someone else at risk")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signposts",
+        verbose_name=_("member"),
+    )
+    tier = models.CharField(_("tier"), max_length=15, choices=Tier.choices)
+    country_code = models.CharField(_("country"), max_length=2, blank=True)
+    text = models.TextField(_("message shown"))
+    resources = models.JSONField(_("services shown"), default=list)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    content = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("shown at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("signpost")
+        verbose_name_plural = _("signposts")
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()} signpost for {self.member}"
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete a moderation audit row."""
+
+
+class ModerationActionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("The moderation log cannot be changed.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("The moderation log cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogIsAppendOnly("The moderation log cannot be changed.")
+
+    def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
+        raise AuditLogIsAppendOnly("The moderation log cannot be changed.")
+
+
+class ModerationAction(models.Model):
+    """One line of the audit log: who did what to whom, and why. Rows are only ever added."""
+
+    class Verb(models.TextChoices):
+        CONTENT_HELD = "content_held", _("content held by the pipeline")
+        CONTENT_FLAGGED = "content_flagged", _("content flagged by the pipeline")
+        CONTENT_APPROVED = "content_approved", _("content approved")
+        CONTENT_REMOVED = "content_removed", _("content removed")
+        CONTENT_RESTORED = "content_restored", _("content restored")
+        MEMBER_SANCTIONED = "member_sanctioned", _("member sanctioned")
+        SANCTION_LIFTED = "sanction_lifted", _("sanction lifted")
+        QUEUE_CLAIMED = "queue_claimed", _("queue item claimed")
+        QUEUE_RELEASED = "queue_released", _("queue item released")
+        QUEUE_RESOLVED = "queue_resolved", _("queue item resolved")
+        WATCHED_WORD_CHANGED = "watched_word_changed", _("watched word changed")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+        help_text=_("Empty when the pipeline acted on its own."),
+    )
+    verb = models.CharField(_("action"), max_length=30, choices=Verb.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member concerned"),
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    content = GenericForeignKey("content_type", "object_id")
+    queue_item = models.ForeignKey(
+        QueueItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sanction = models.ForeignKey(
+        Sanction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    objects = ModerationActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_verb_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("The moderation log cannot be changed.")
+        kwargs.pop("force_update", None)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("The moderation log cannot be deleted.")

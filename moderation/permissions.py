@@ -1,0 +1,80 @@
+"""Who may moderate what.
+
+Moderators moderate everywhere. Facilitators moderate only inside their own group; the
+`is_facilitator_of` hook answers that once group memberships exist (until then nobody is a
+facilitator, so only moderators pass). Every `check_*` raises PermissionDenied."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from moderation.models import ModeratedContent, QueueItem, Sanction
+
+
+def is_moderator(actor) -> bool:
+    return bool(
+        getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_moderator
+    )
+
+
+def is_facilitator_of(actor, group) -> bool:
+    """Scope hook: True when `actor` facilitates `group`. Group memberships arrive with the
+    peer-groups work; until then no one facilitates, so this is False."""
+    return False
+
+
+def can_moderate_in(actor, group) -> bool:
+    if is_moderator(actor):
+        return True
+    return (
+        group is not None and getattr(actor, "is_active", False) and is_facilitator_of(actor, group)
+    )
+
+
+def can_moderate_content(actor, content: ModeratedContent) -> bool:
+    return can_moderate_in(actor, content.moderation_group())
+
+
+def can_work_queue_item(actor, item: QueueItem) -> bool:
+    return can_moderate_in(actor, item.group)
+
+
+def can_sanction(actor, member, *, kind: str, group=None) -> bool:
+    """Moderators may give any sanction; facilitators may warn or mute only in their group.
+    Nobody sanctions themselves, and only moderators may sanction another moderator."""
+    if actor.pk == member.pk:
+        return False
+    if is_moderator(actor):
+        return True
+    if member.is_moderator:
+        return False
+    return kind in {Sanction.Kind.WARN, Sanction.Kind.MUTE} and (
+        group is not None and can_moderate_in(actor, group)
+    )
+
+
+def can_lift_sanction(actor, sanction: Sanction) -> bool:
+    if is_moderator(actor):
+        return True
+    return sanction.group_id is not None and can_moderate_in(actor, sanction.group)
+
+
+def _deny(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("You can't moderate here.")
+
+
+def check_moderate_content(actor, content: ModeratedContent) -> None:
+    _deny(can_moderate_content(actor, content))
+
+
+def check_work_queue_item(actor, item: QueueItem) -> None:
+    _deny(can_work_queue_item(actor, item))
+
+
+def check_sanction(actor, member, *, kind: str, group=None) -> None:
+    _deny(can_sanction(actor, member, kind=kind, group=group))
+
+
+def check_lift_sanction(actor, sanction: Sanction) -> None:
+    _deny(can_lift_sanction(actor, sanction))

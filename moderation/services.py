@@ -1,0 +1,480 @@
+"""Writes for moderation: storing a pipeline decision, moderators' actions on content, the queue
+and sanctions. Every service checks permission, writes its audit row in the same transaction and
+tells live readers only after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.signposting import SignpostOffer
+from moderation import permissions
+from moderation.models import (
+    ContentStatus,
+    ModeratedContent,
+    ModerationAction,
+    QueueItem,
+    Sanction,
+    Signpost,
+    WatchedWord,
+)
+from moderation.pipeline import ContentRefused, Decision, SubmissionContext, submit
+from moderation.watchwords import phrase_tokens
+
+MAX_REASON_LENGTH = 1000
+# Resolutions a queue item can be closed with directly; the others follow from content actions.
+RESOLVE_ONLY = frozenset({QueueItem.Resolution.NO_ACTION, QueueItem.Resolution.SUPPORT_OFFERED})
+
+
+class ModerationConflict(Exception):
+    """The action doesn't fit the current state (for example approving removed content).
+    The message says what to do instead."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    content: ModeratedContent
+    decision: Decision
+
+
+def _content_type(obj) -> ContentType:
+    return ContentType.objects.get_for_model(obj, for_concrete_model=True)
+
+
+def _audit(
+    *,
+    actor,
+    verb: str,
+    member=None,
+    content: ModeratedContent | None = None,
+    queue_item: QueueItem | None = None,
+    sanction: Sanction | None = None,
+    reason: str = "",
+    details: dict | None = None,
+) -> ModerationAction:
+    return ModerationAction.objects.create(
+        actor=actor,
+        verb=verb,
+        member=member,
+        content_type=_content_type(content) if content is not None else None,
+        object_id=content.pk if content is not None else None,
+        queue_item=queue_item,
+        sanction=sanction,
+        reason=reason,
+        details=details or {},
+    )
+
+
+def signpost_record(
+    *, member, offer: SignpostOffer, content: ModeratedContent | None = None
+) -> Signpost:
+    """Remember that help was shown to `member`, so moderators can see it happened."""
+    return Signpost.objects.create(
+        member=member,
+        tier=offer.tier,
+        country_code=offer.country_code,
+        text=offer.text,
+        resources=[row["name"] for row in offer.resources],
+        content_type=_content_type(content) if content is not None else None,
+        object_id=content.pk if content is not None else None,
+    )
+
+
+def _queue_item_open(*, content: ModeratedContent, reason: str, detail: str) -> QueueItem:
+    content_type = _content_type(content)
+    existing = (
+        QueueItem.objects.filter(content_type=content_type, object_id=content.pk, reason=reason)
+        .exclude(state=QueueItem.State.RESOLVED)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    return QueueItem.objects.create(
+        content_type=content_type,
+        object_id=content.pk,
+        reason=reason,
+        detail=detail,
+        snapshot=content.body,
+        priority=QueueItem.PRIORITY[reason],
+        group=content.moderation_group(),
+    )
+
+
+def content_submitted(*, decision: Decision, content: ModeratedContent) -> QueueItem | None:
+    """Record what the pipeline decided about stored content: its queue item, the signpost its
+    author saw and, when it was held or flagged, an audit row. Call inside the transaction that
+    stored the content, so a held cry for help and its urgent queue item exist together."""
+    item = None
+    if decision.queue_reason:
+        item = _queue_item_open(
+            content=content, reason=decision.queue_reason, detail="; ".join(decision.reasons)
+        )
+        verb = (
+            ModerationAction.Verb.CONTENT_HELD
+            if content.status == ContentStatus.HELD
+            else ModerationAction.Verb.CONTENT_FLAGGED
+        )
+        _audit(
+            actor=None,
+            verb=verb,
+            member=content.author,
+            content=content,
+            queue_item=item,
+            reason="; ".join(decision.reasons),
+            details={"risk": decision.risk, "kind": str(decision.kind)},
+        )
+    if decision.signpost is not None:
+        signpost_record(member=content.author, offer=decision.signpost, content=content)
+    return item
+
+
+def content_submit(
+    *,
+    actor,
+    kind: str,
+    text: str,
+    store: Callable[[Decision], ModeratedContent],
+    context: SubmissionContext | None = None,
+) -> Submission:
+    """Run `text` through the pipeline and store it with `store(decision)`; or raise
+    ContentRefused (after recording any signpost the refusal carries)."""
+    decision = submit(actor=actor, kind=kind, text=text, context=context)
+    if decision.refused:
+        if decision.signpost is not None:
+            signpost_record(member=actor, offer=decision.signpost)
+        raise ContentRefused(decision)
+    with transaction.atomic():
+        content = store(decision)
+        content_submitted(decision=decision, content=content)
+    return Submission(content=content, decision=decision)
+
+
+def _locked(content: ModeratedContent) -> ModeratedContent:
+    return type(content).objects.select_for_update().get(pk=content.pk)
+
+
+def _resolve_open_items(*, actor, content: ModeratedContent, resolution: str, note: str) -> None:
+    now = timezone.now()
+    items = QueueItem.objects.select_for_update().filter(
+        content_type=_content_type(content), object_id=content.pk
+    )
+    for item in items.exclude(state=QueueItem.State.RESOLVED):
+        item.state = QueueItem.State.RESOLVED
+        item.resolution = resolution
+        item.resolution_note = note
+        item.resolved_by = actor
+        item.resolved_at = now
+        item.save(
+            update_fields=["state", "resolution", "resolution_note", "resolved_by", "resolved_at"]
+        )
+
+
+def _clean_reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ModerationConflict(_("Please give a reason; the member will see it."))
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ModerationConflict(
+            _("Please keep the reason under %(limit)s characters.") % {"limit": MAX_REASON_LENGTH}
+        )
+    return reason
+
+
+def content_approve(*, actor, content: ModeratedContent, note: str = "") -> ModeratedContent:
+    """Publish held content (or confirm flagged content) and close its queue items."""
+    permissions.check_moderate_content(actor, content)
+    note = _clean_reason(note, required=False)
+    with transaction.atomic():
+        content = _locked(content)
+        if content.status in (ContentStatus.REMOVED, ContentStatus.DELETED):
+            raise ModerationConflict(
+                _("This has been removed or deleted; restore it instead of approving it.")
+            )
+        if content.status == ContentStatus.HELD:
+            content.status = ContentStatus.PUBLISHED
+            content.save(update_fields=["status"])
+        _resolve_open_items(
+            actor=actor, content=content, resolution=QueueItem.Resolution.APPROVED, note=note
+        )
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.CONTENT_APPROVED,
+            member=content.author,
+            content=content,
+            reason=note,
+        )
+        transaction.on_commit(content.on_moderated)
+    return content
+
+
+def content_remove(*, actor, content: ModeratedContent, reason: str) -> ModeratedContent:
+    """Take content down; `reason` is shown to its author. The text is kept for the record."""
+    permissions.check_moderate_content(actor, content)
+    reason = _clean_reason(reason, required=True)
+    with transaction.atomic():
+        content = _locked(content)
+        if content.status in (ContentStatus.REMOVED, ContentStatus.DELETED):
+            raise ModerationConflict(_("This has already been taken down."))
+        previous = content.status
+        content.status = ContentStatus.REMOVED
+        content.removal_reason = reason
+        content.save(update_fields=["status", "removal_reason"])
+        _resolve_open_items(
+            actor=actor, content=content, resolution=QueueItem.Resolution.REMOVED, note=reason
+        )
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.CONTENT_REMOVED,
+            member=content.author,
+            content=content,
+            reason=reason,
+            details={"previous_status": previous},
+        )
+        transaction.on_commit(content.on_moderated)
+    return content
+
+
+def content_restore(*, actor, content: ModeratedContent, note: str = "") -> ModeratedContent:
+    """Publish again content a moderator removed."""
+    permissions.check_moderate_content(actor, content)
+    note = _clean_reason(note, required=False)
+    with transaction.atomic():
+        content = _locked(content)
+        if content.status != ContentStatus.REMOVED:
+            raise ModerationConflict(_("Only content a moderator removed can be restored."))
+        content.status = ContentStatus.PUBLISHED
+        content.removal_reason = ""
+        content.save(update_fields=["status", "removal_reason"])
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.CONTENT_RESTORED,
+            member=content.author,
+            content=content,
+            reason=note,
+        )
+        transaction.on_commit(content.on_moderated)
+    return content
+
+
+def member_sanction_check(
+    *,
+    actor,
+    member,
+    kind: str,
+    reason: str,
+    group=None,
+    ends_at: datetime | None = None,
+) -> tuple[str, str]:
+    """Raise (PermissionDenied or ModerationConflict) if this sanction can't be given; returns
+    the cleaned (kind, reason)."""
+    try:
+        kind = Sanction.Kind(kind)
+    except ValueError:
+        raise ModerationConflict(_("Please choose a kind of sanction.")) from None
+    permissions.check_sanction(actor, member, kind=kind, group=group)
+    reason = _clean_reason(reason, required=True)
+    if kind in (Sanction.Kind.MUTE, Sanction.Kind.SUSPEND):
+        if ends_at is None or ends_at <= timezone.now():
+            raise ModerationConflict(_("Please choose when this ends; it must be in the future."))
+    elif ends_at is not None:
+        raise ModerationConflict(_("Warnings and bans don't have an end date."))
+    if group is not None and kind not in (Sanction.Kind.WARN, Sanction.Kind.MUTE):
+        raise ModerationConflict(_("Only warnings and mutes can apply to a single group."))
+    return kind, reason
+
+
+def member_sanction(
+    *,
+    actor,
+    member,
+    kind: str,
+    reason: str,
+    group=None,
+    ends_at: datetime | None = None,
+) -> Sanction:
+    """Limit what a member can do. Mutes and suspensions need an end; bans have none; only
+    warnings and mutes can be limited to one group. `submit` enforces it from now on."""
+    kind, reason = member_sanction_check(
+        actor=actor, member=member, kind=kind, reason=reason, group=group, ends_at=ends_at
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        sanction = Sanction.objects.create(
+            member=member,
+            kind=kind,
+            group=group,
+            reason=reason,
+            starts_at=now,
+            ends_at=ends_at,
+            created_by=actor,
+        )
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.MEMBER_SANCTIONED,
+            member=member,
+            sanction=sanction,
+            reason=reason,
+            details={
+                "kind": kind,
+                "group": group.pk if group is not None else None,
+                "ends_at": ends_at.isoformat() if ends_at else None,
+            },
+        )
+    return sanction
+
+
+def sanction_lift(*, actor, sanction: Sanction, reason: str = "") -> Sanction:
+    """End a sanction early. The record stays."""
+    permissions.check_lift_sanction(actor, sanction)
+    reason = _clean_reason(reason, required=False)
+    with transaction.atomic():
+        sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+        if sanction.lifted_at is not None:
+            raise ModerationConflict(_("This sanction has already been lifted."))
+        sanction.lifted_at = timezone.now()
+        sanction.lifted_by = actor
+        sanction.lift_reason = reason
+        sanction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.SANCTION_LIFTED,
+            member=sanction.member,
+            sanction=sanction,
+            reason=reason,
+        )
+    return sanction
+
+
+def queue_item_claim(*, actor, item: QueueItem) -> QueueItem:
+    """Take an item so two moderators don't work on it at once."""
+    permissions.check_work_queue_item(actor, item)
+    with transaction.atomic():
+        item = QueueItem.objects.select_for_update().get(pk=item.pk)
+        if item.state == QueueItem.State.RESOLVED:
+            raise ModerationConflict(_("This item has already been resolved."))
+        if item.state == QueueItem.State.CLAIMED:
+            if item.claimed_by_id == actor.pk:
+                return item
+            raise ModerationConflict(
+                _("%(name)s is already working on this.") % {"name": item.claimed_by}
+            )
+        item.state = QueueItem.State.CLAIMED
+        item.claimed_by = actor
+        item.claimed_at = timezone.now()
+        item.save(update_fields=["state", "claimed_by", "claimed_at"])
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.QUEUE_CLAIMED,
+            member=None,
+            queue_item=item,
+        )
+    return item
+
+
+def queue_item_release(*, actor, item: QueueItem) -> QueueItem:
+    """Give a claimed item back to the queue (the claimer, or any moderator)."""
+    permissions.check_work_queue_item(actor, item)
+    with transaction.atomic():
+        item = QueueItem.objects.select_for_update().get(pk=item.pk)
+        if item.state != QueueItem.State.CLAIMED:
+            raise ModerationConflict(_("Only a claimed item can be released."))
+        if item.claimed_by_id != actor.pk and not permissions.is_moderator(actor):
+            raise ModerationConflict(_("Only the person working on it can release this."))
+        item.state = QueueItem.State.OPEN
+        item.claimed_by = None
+        item.claimed_at = None
+        item.save(update_fields=["state", "claimed_by", "claimed_at"])
+        _audit(actor=actor, verb=ModerationAction.Verb.QUEUE_RELEASED, queue_item=item)
+    return item
+
+
+def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "") -> QueueItem:
+    """Close an item with what was done. Approving or removing the content itself is done with
+    `content_approve` / `content_remove`, which close its items too."""
+    resolution = QueueItem.Resolution(resolution)
+    if resolution not in RESOLVE_ONLY:
+        raise ModerationConflict(
+            _("To approve, remove or restore, act on the content itself; that closes the item.")
+        )
+    permissions.check_work_queue_item(actor, item)
+    note = _clean_reason(note, required=False)
+    with transaction.atomic():
+        item = QueueItem.objects.select_for_update().get(pk=item.pk)
+        if item.state == QueueItem.State.RESOLVED:
+            raise ModerationConflict(_("This item has already been resolved."))
+        if item.state == QueueItem.State.CLAIMED and item.claimed_by_id != actor.pk:
+            raise ModerationConflict(
+                _("%(name)s is working on this; ask them, or release it first.")
+                % {"name": item.claimed_by}
+            )
+        content = item.content
+        if content is not None and content.status == ContentStatus.HELD:
+            raise ModerationConflict(
+                _("This is still held. Approve it or remove it; that closes the item too.")
+            )
+        item.state = QueueItem.State.RESOLVED
+        item.resolution = resolution
+        item.resolution_note = note
+        item.resolved_by = actor
+        item.resolved_at = timezone.now()
+        item.save(
+            update_fields=["state", "resolution", "resolution_note", "resolved_by", "resolved_at"]
+        )
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.QUEUE_RESOLVED,
+            member=getattr(content, "author", None),
+            content=content,
+            queue_item=item,
+            reason=note,
+            details={"resolution": resolution},
+        )
+    return item
+
+
+def _check_watched_words(actor) -> None:
+    if not permissions.is_moderator(actor):
+        raise PermissionDenied("Only moderators manage watched words.")
+
+
+def watched_word_save(*, actor, word: WatchedWord) -> WatchedWord:
+    """Add or change a watched word; logged, since it changes what members may post."""
+    _check_watched_words(actor)
+    word.phrase = " ".join(word.phrase.split())
+    if not phrase_tokens(word.phrase):
+        raise ModerationConflict(_("Please enter a word or phrase with letters or digits."))
+    with transaction.atomic():
+        adding = word.pk is None
+        if adding and word.created_by_id is None:
+            word.created_by = actor
+        word.save()
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.WATCHED_WORD_CHANGED,
+            reason=word.reason,
+            details={
+                "phrase": word.phrase,
+                "action": word.action,
+                "active": word.is_active,
+                "change": "added" if adding else "changed",
+            },
+        )
+    return word
+
+
+def watched_word_delete(*, actor, word: WatchedWord) -> None:
+    _check_watched_words(actor)
+    with transaction.atomic():
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.WATCHED_WORD_CHANGED,
+            details={"phrase": word.phrase, "action": word.action, "change": "deleted"},
+        )
+        word.delete()
