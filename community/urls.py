@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
 
 from community import api
 from community.forms import ThrottledAdminLoginForm
 from community.views import accounts, health, pages
+from moderation import api as moderation_api
 
 admin.site.login_form = ThrottledAdminLoginForm
 admin.site.site_header = "Steady Ground administration"
@@ -44,7 +46,13 @@ account_patterns = [
     ),
 ]
 
+moderation_router = SimpleRouter()
+moderation_router.register(
+    "moderation/log", moderation_api.ModerationLogViewSet, basename="api-moderation-log"
+)
+
 api_patterns = [
+    *moderation_router.urls,
     path("help/", api.CrisisHelpView.as_view(), name="api-help"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("me/about/", api.MeAboutView.as_view(), name="api-me-about"),
