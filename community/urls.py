@@ -56,6 +56,7 @@ api_patterns = [
     path("help/", api.CrisisHelpView.as_view(), name="api-help"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("me/about/", api.MeAboutView.as_view(), name="api-me-about"),
+    path("", include("groups.api_urls")),
 ]
 
 urlpatterns = [
@@ -64,6 +65,7 @@ urlpatterns = [
     path("guidelines/", pages.guidelines, name="guidelines"),
     path("me/", accounts.me, name="me"),
     path("me/about/", accounts.me_about, name="me-about"),
+    path("groups/", include("groups.urls")),
     path("accounts/", include(account_patterns)),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -56,9 +56,14 @@ class ModeratedContent(models.Model):
     def is_published(self) -> bool:
         return self.status == ContentStatus.PUBLISHED
 
-    def moderation_group(self):  # -> groups.models.Group | None
+    def moderation_group(self):  # -> groups.models.PeerGroup | None
         """The peer group this content belongs to, if any (facilitators moderate there)."""
         return None
+
+    def before_publish(self) -> list[str]:
+        """Called inside the transaction that makes this content visible (approval), before it
+        is saved; returns the names of fields it changed. A chat message takes its seq here."""
+        return []
 
     def on_moderated(self) -> None:
         """Called after a moderator's decision is committed (approve, remove, restore), so a
@@ -163,7 +168,7 @@ class QueueItem(models.Model):
         _("state"), max_length=10, choices=State.choices, default=State.OPEN, db_index=True
     )
     group = models.ForeignKey(
-        "groups.Group",
+        "groups.PeerGroup",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -229,7 +234,7 @@ class Sanction(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     group = models.ForeignKey(
-        "groups.Group",
+        "groups.PeerGroup",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -339,6 +344,9 @@ class ModerationAction(models.Model):
         QUEUE_RELEASED = "queue_released", _("queue item released")
         QUEUE_RESOLVED = "queue_resolved", _("queue item resolved")
         WATCHED_WORD_CHANGED = "watched_word_changed", _("watched word changed")
+        MEMBERSHIP_APPROVED = "membership_approved", _("request to join approved")
+        MEMBERSHIP_DECLINED = "membership_declined", _("request to join declined")
+        MEMBERSHIP_REMOVED = "membership_removed", _("member removed from a group")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,8 +1,7 @@
 """Who may moderate what.
 
-Moderators moderate everywhere. Facilitators moderate only inside their own group; the
-`is_facilitator_of` hook answers that once group memberships exist (until then nobody is a
-facilitator, so only moderators pass). Every `check_*` raises PermissionDenied."""
+Moderators moderate everywhere. Facilitators moderate only inside their own group (the
+`is_facilitator_of` scope hook). Every `check_*` raises PermissionDenied."""
 
 from __future__ import annotations
 
@@ -18,9 +17,17 @@ def is_moderator(actor) -> bool:
 
 
 def is_facilitator_of(actor, group) -> bool:
-    """Scope hook: True when `actor` facilitates `group`. Group memberships arrive with the
-    peer-groups work; until then no one facilitates, so this is False."""
-    return False
+    """Scope hook: True when `actor` is an active facilitator of `group`."""
+    if group is None or not getattr(actor, "is_authenticated", False):
+        return False
+    from groups.models import Membership
+
+    return Membership.objects.filter(
+        group=group,
+        member=actor,
+        role=Membership.Role.FACILITATOR,
+        state=Membership.State.ACTIVE,
+    ).exists()
 
 
 def can_moderate_in(actor, group) -> bool:

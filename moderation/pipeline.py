@@ -161,7 +161,7 @@ def active_sanctions(member, *, now: datetime | None = None) -> list[Sanction]:
     )
 
 
-def _sanction_refusal(member, context: SubmissionContext) -> tuple[str, str, datetime | None]:
+def sanction_refusal(member, context: SubmissionContext) -> tuple[str, str, datetime | None]:
     """(refusal code, message, until) for the sanction that stops this member here, if any."""
     if not member.is_active:
         return Refusal.BANNED, _("This account can't post."), None
@@ -397,7 +397,7 @@ def submit(*, actor, kind: str, text: str, context: SubmissionContext | None = N
         draft.refuse(Refusal.TOO_LONG, error.message, _("too long"))
         return _decision(draft, _signpost(actor, draft))
     exempt = _exempt_from_member_rules(actor)
-    code, message, until = _sanction_refusal(actor, context)
+    code, message, until = sanction_refusal(actor, context)
     retry_after = 0
     if not code and not exempt:
         code, message, retry_after = _rate_refusal(actor, kind)

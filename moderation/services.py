@@ -199,7 +199,7 @@ def content_approve(*, actor, content: ModeratedContent, note: str = "") -> Mode
             )
         if content.status == ContentStatus.HELD:
             content.status = ContentStatus.PUBLISHED
-            content.save(update_fields=["status"])
+            content.save(update_fields=["status", *content.before_publish()])
         _resolve_open_items(
             actor=actor, content=content, resolution=QueueItem.Resolution.APPROVED, note=note
         )
@@ -251,7 +251,7 @@ def content_restore(*, actor, content: ModeratedContent, note: str = "") -> Mode
             raise ModerationConflict(_("Only content a moderator removed can be restored."))
         content.status = ContentStatus.PUBLISHED
         content.removal_reason = ""
-        content.save(update_fields=["status", "removal_reason"])
+        content.save(update_fields=["status", "removal_reason", *content.before_publish()])
         _audit(
             actor=actor,
             verb=ModerationAction.Verb.CONTENT_RESTORED,

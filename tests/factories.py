@@ -42,10 +42,21 @@ class CrisisResourceFactory(factory.django.DjangoModelFactory):
 
 class GroupFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "groups.Group"
+        model = "groups.PeerGroup"
 
     name = factory.Sequence(lambda n: f"Peer group {n}")
     slug = factory.Sequence(lambda n: f"peer-group-{n}")
+    purpose = "A calm place to practise new habits together."
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.Membership"
+
+    group = factory.SubFactory(GroupFactory)
+    member = factory.SubFactory(MemberFactory)
+    role = "member"
+    state = "active"
 
 
 class WatchedWordFactory(factory.django.DjangoModelFactory):

@@ -93,3 +93,19 @@ def test_seed_demo_runs_with_debug_off_when_forced(settings):
     printed = seed("--force")
     assert len(printed) == 3
     assert Member.objects.count() == 3
+
+
+def test_seed_demo_creates_four_groups_with_facilitator_sessions_and_a_conversation(debug_on):
+    from groups.models import ChatMessage, GroupSession, Membership, PeerGroup
+
+    seed()
+    seed()
+    assert PeerGroup.objects.count() == 4
+    assert PeerGroup.objects.get(slug="partners-and-family").is_private
+    sam = Member.objects.get(pseudonym="Sam Facilitator")
+    assert Membership.objects.filter(member=sam, role="facilitator", state="active").count() == 4
+    assert GroupSession.objects.count() == 12
+    conversation = ChatMessage.objects.filter(group__slug="waiting-for-a-reply").order_by("seq")
+    assert [m.seq for m in conversation] == [1, 2, 3, 4, 5, 6]
+    assert all(m.status == "published" for m in conversation)
+    assert conversation[0].author == sam

@@ -371,7 +371,7 @@ def test_members_cannot_lift_sanctions(established, moderator, other_member):
         services.sanction_lift(actor=established, sanction=sanction)
 
 
-def test_facilitator_scope_hook_grants_nothing_until_groups_have_facilitators(established):
+def test_members_who_do_not_facilitate_a_group_cannot_moderate_there(established):
     from moderation import permissions
 
     group = GroupFactory()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from community import services as community_services
 from community.models import Member, ProfileText
+from groups.demo import seed_groups
 from moderation import services as moderation_services
 from moderation.models import WatchedWord
 
@@ -72,6 +73,15 @@ class Command(BaseCommand):
             robin = members[0]
             if not ProfileText.objects.filter(author=robin).exists():
                 community_services.member_about_update(actor=robin, text=DEMO_ABOUT)
+            facilitator = next(m for m in members if m.pseudonym == "Sam Facilitator")
+            groups = seed_groups(
+                moderator=moderator,
+                facilitator=facilitator,
+                members_by_name={m.pseudonym: m for m in members},
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo groups: {', '.join(group.name for group in groups)}")
+        )
         self.stdout.write(self.style.SUCCESS("Demo members (development only):"))
         for spec, member in zip(DEMO_MEMBERS, members, strict=True):
             self.stdout.write(

@@ -1,0 +1,59 @@
+"""Telling a group's live room about changes. Called only after the change is committed
+(`transaction.on_commit`), so nothing is announced that was not stored. The channel layer is
+at-most-once; clients recover anything missed from the database by seq."""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from groups.frames import message_payload
+from groups.models import ChatMessage, PeerGroup
+from moderation.models import ContentStatus
+
+
+def room_name(group_id: int) -> str:
+    return f"chat.{group_id}"
+
+
+def member_channel_group(member_id: int) -> str:
+    """Every socket of one member, in any room, so they can be told (or closed) at once."""
+    return f"member.{member_id}"
+
+
+def _send(group_name: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    async_to_sync(layer.group_send)(group_name, event)
+
+
+def message_new(message: ChatMessage) -> None:
+    _send(
+        room_name(message.group_id),
+        {"type": "chat.message", "message": message_payload(message)},
+    )
+
+
+def message_changed(message: ChatMessage) -> None:
+    """After a moderator's decision: a message that became visible is new to the room; one that
+    was taken down is removed for everyone."""
+    if message.seq is None:
+        return
+    if message.status == ContentStatus.PUBLISHED:
+        message_new(message)
+    else:
+        _send(
+            room_name(message.group_id),
+            {"type": "chat.removed", "id": message.pk, "seq": message.seq},
+        )
+
+
+def membership_ended(group: PeerGroup, member_id: int) -> None:
+    """Close this member's sockets in this group's room (they were removed, or left)."""
+    _send(member_channel_group(member_id), {"type": "chat.membership_ended", "group_id": group.pk})
+
+
+def member_restricted(member_id: int) -> None:
+    """A sanction changed: sockets re-check what the member may do."""
+    _send(member_channel_group(member_id), {"type": "chat.recheck"})

@@ -1,0 +1,4 @@
+"""HTML pages for peer groups (see groups/views.py)."""
+
+app_name = "groups"
+urlpatterns: list = []
