@@ -1,0 +1,467 @@
+"""REST door for peer groups under /api/v1/: groups, memberships, join requests, chat history
+and posting, room moderation and ignoring. Views parse input, call one service or selector and
+render its result or error.
+
+Errors: a group's messages, members and requests are 404 for anyone who may not read its
+messages (the same answer as for a group that does not exist); a reader who may not do the
+action gets 403; a service's refusal is 400 `{detail}`; a pipeline refusal is the shared
+refusal shape (400, or 429 with Retry-After). Visitors get 403 wherever an account is needed."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community.api import refusal_response
+from community.models import Member
+from community.validators import identity_key
+from groups import permissions, selectors, services
+from groups.frames import message_payload
+from groups.models import ChatMessage, MemberIgnore, Membership, PeerGroup
+from groups.selectors import GroupListing
+from groups.serializers import (
+    MAX_DB_INT,
+    ChatRefusalSerializer,
+    DetailSerializer,
+    GroupDetailSerializer,
+    GroupSerializer,
+    IgnoreSerializer,
+    JoinInputSerializer,
+    JoinRequestSerializer,
+    MembershipStateSerializer,
+    MemberStateSerializer,
+    MessagePageSerializer,
+    MessagePostResultSerializer,
+    MessagePostSerializer,
+    MessageQuerySerializer,
+    MessageRemovedSerializer,
+    MuteInputSerializer,
+    MuteResultSerializer,
+    ReasonInputSerializer,
+)
+from moderation.models import ContentStatus
+from moderation.pipeline import ContentRefused, held_notice
+from moderation.services import ModerationConflict
+
+NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such group (or not yours to see).")
+REFUSED = OpenApiResponse(DetailSerializer, description="Can't be done; `detail` says why.")
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not logged in, or not allowed.")
+SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The group's address.")
+
+
+def _refused(error: Exception, code: int = status.HTTP_400_BAD_REQUEST) -> Response:
+    return Response({"detail": str(error)}, status=code)
+
+
+# --- lookups: each scoped to a group the actor may read, 404 otherwise -------------------------
+
+
+def _room(actor, slug: str) -> PeerGroup:
+    return selectors.get_room_for(actor, slug)
+
+
+def _facilitated_room(actor, slug: str) -> PeerGroup:
+    """A group the actor reads (else 404) and facilitates (else 403)."""
+    group = _room(actor, slug)
+    permissions.check_facilitate(actor, group)
+    return group
+
+
+def _db_id(value: int) -> int:
+    if value > MAX_DB_INT:
+        raise Http404("No such item.")
+    return value
+
+
+def _membership_by_id(group: PeerGroup, pk: int) -> Membership:
+    membership = (
+        Membership.objects.filter(group=group, pk=_db_id(pk)).select_related("member").first()
+    )
+    if membership is None:
+        raise Http404("No such request.")
+    return membership
+
+
+def _membership_by_pseudonym(group: PeerGroup, pseudonym: str) -> Membership:
+    membership = (
+        Membership.objects.filter(group=group, member__pseudonym_key=identity_key(pseudonym))
+        .select_related("member", "group")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such member in this group.")
+    return membership
+
+
+def _message(group: PeerGroup, pk: int) -> ChatMessage:
+    message = (
+        ChatMessage.objects.filter(group=group, pk=_db_id(pk))
+        .select_related("author", "group")
+        .first()
+    )
+    if message is None:
+        raise Http404("No such message in this group.")
+    return message
+
+
+def _member(pseudonym: str) -> Member:
+    member = Member.objects.filter(pseudonym_key=identity_key(pseudonym)).first()
+    if member is None:
+        raise Http404("No such member.")
+    return member
+
+
+# --- groups -----------------------------------------------------------------------------------
+
+
+class GroupListView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses=GroupSerializer(many=True),
+        summary="Every peer group, with your own membership in each",
+    )
+    def get(self, request: Request) -> Response:
+        listings = selectors.groups_for_list(request.user)
+        return Response(GroupSerializer(listings, many=True).data)
+
+
+class GroupDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[SLUG],
+        responses={200: GroupDetailSerializer, 404: NOT_FOUND},
+        summary="A group: what it is for, its guidelines and its next sessions",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        group = selectors.get_group(slug)
+        membership = permissions.membership_of(request.user, group)
+        listing = GroupListing(
+            group=group,
+            membership_state=membership.state if membership else "",
+            role=membership.role if membership else "",
+        )
+        sessions = selectors.upcoming_sessions(group)
+        return Response(GroupDetailSerializer(listing, context={"sessions": sessions}).data)
+
+
+class GroupJoinView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[SLUG],
+        request=JoinInputSerializer,
+        responses={200: MembershipStateSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="Join an open group, or ask to join a private one",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        group = selectors.get_group(slug)
+        serializer = JoinInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            membership = services.group_join(
+                actor=request.user, group=group, note=serializer.validated_data["note"]
+            )
+        except services.GroupActionRefused as error:
+            return _refused(error)
+        return Response(MembershipStateSerializer(membership).data)
+
+
+class GroupMembershipView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[SLUG],
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="Leave a group, or withdraw your request to join",
+    )
+    def delete(self, request: Request, slug: str) -> Response:
+        group = selectors.get_group(slug)
+        services.group_leave(actor=request.user, group=group)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- facilitators: requests and members --------------------------------------------------------
+
+
+class JoinRequestListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[SLUG],
+        responses={200: JoinRequestSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="Requests to join, oldest first (facilitators and moderators)",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        group = _facilitated_room(request.user, slug)
+        requests = selectors.pending_requests(group)
+        return Response(JoinRequestSerializer(requests, many=True).data)
+
+
+class _JoinRequestDecisionView(APIView):
+    permission_classes = [IsAuthenticated]
+    approve: bool
+
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        group = _facilitated_room(request.user, slug)
+        membership = _membership_by_id(group, pk)
+        decide = (
+            services.membership_request_approve
+            if self.approve
+            else services.membership_request_decline
+        )
+        try:
+            membership = decide(actor=request.user, membership=membership)
+        except services.GroupActionRefused as error:
+            return _refused(error)
+        return Response(MemberStateSerializer(membership).data)
+
+
+DECISION_SCHEMA = {
+    "parameters": [SLUG],
+    "request": None,
+    "responses": {200: MemberStateSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+}
+
+
+class JoinRequestApproveView(_JoinRequestDecisionView):
+    approve = True
+
+    @extend_schema(**DECISION_SCHEMA, summary="Let a member into a private group")
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        return super().post(request, slug, pk)
+
+
+class JoinRequestDeclineView(_JoinRequestDecisionView):
+    approve = False
+
+    @extend_schema(**DECISION_SCHEMA, summary="Decline a request to join")
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        return super().post(request, slug, pk)
+
+
+class MemberRemoveView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[SLUG],
+        request=ReasonInputSerializer,
+        responses={200: MemberStateSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="Remove a member from the group; they see the reason and can't rejoin",
+    )
+    def post(self, request: Request, slug: str, pseudonym: str) -> Response:
+        group = _facilitated_room(request.user, slug)
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = _membership_by_pseudonym(group, pseudonym)
+        try:
+            membership = services.membership_remove(
+                actor=request.user,
+                membership=membership,
+                reason=serializer.validated_data["reason"],
+            )
+        except services.GroupActionRefused as error:
+            return _refused(error)
+        except PermissionDenied as error:
+            return _refused(error, status.HTTP_403_FORBIDDEN)
+        return Response(MemberStateSerializer(membership).data)
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+class MessageListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[SLUG, MessageQuerySerializer],
+        responses={200: MessagePageSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="The room's messages: a page of history, or everything after a seq",
+        description=(
+            "Without after_seq: up to `limit` messages before `before_seq` (or the latest), "
+            "oldest first; `next_before_seq` fetches the page before. With after_seq: every "
+            "message after it, up to `limit`; `next_after_seq` continues while more remain. "
+            "Removed messages and those of members you ignore come as tombstones."
+        ),
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        group = _room(request.user, slug)
+        query = MessageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        limit = params["limit"]
+        if "after_seq" in params:
+            rows = selectors.messages_after(
+                request.user, group, after_seq=params["after_seq"], limit=limit + 1
+            )
+            page = rows[:limit]
+            more = len(rows) > limit
+            return Response({"results": page, "next_after_seq": page[-1]["seq"] if more else None})
+        rows = selectors.messages_before(
+            request.user, group, before_seq=params.get("before_seq"), limit=limit + 1
+        )
+        page = rows[-limit:]
+        more = len(rows) > limit
+        return Response({"results": page, "next_before_seq": page[0]["seq"] if more else None})
+
+    @extend_schema(
+        parameters=[SLUG],
+        request=MessagePostSerializer,
+        responses={
+            201: MessagePostResultSerializer,
+            200: OpenApiResponse(
+                MessagePostResultSerializer, description="A repeated local_id: the first answer."
+            ),
+            400: OpenApiResponse(
+                ChatRefusalSerializer, description="Refused (or bad input: `{detail}`)."
+            ),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            429: OpenApiResponse(ChatRefusalSerializer, description="Posting too fast."),
+        },
+        summary="Send a message to the room (moderated like every post)",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        group = _room(request.user, slug)
+        serializer = MessagePostSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            result = services.chat_message_post(
+                actor=request.user,
+                group=group,
+                body=data["body"],
+                local_id=data["local_id"],
+                content_warning=data["content_warning"],
+            )
+        except ContentRefused as refused:
+            response = refusal_response(refused.decision)
+            until = refused.decision.until
+            response.data["until"] = serializers.DateTimeField().to_representation(until)
+            return response
+        except services.GroupActionRefused as error:
+            return _refused(error)
+        message = result.message
+        published = message.status == ContentStatus.PUBLISHED
+        signpost = result.decision.signpost if result.decision else None
+        body = {
+            "id": message.pk,
+            "local_id": message.local_id,
+            "status": message.status,
+            "message": message_payload(message) if published else None,
+            "notice": held_notice() if result.held else "",
+            "signpost": signpost.as_payload() if signpost else None,
+        }
+        return Response(
+            body, status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED
+        )
+
+
+class MessageRemoveView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[SLUG],
+        request=ReasonInputSerializer,
+        responses={200: MessageRemovedSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="Take a message down for everyone (facilitators and moderators)",
+    )
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        group = _facilitated_room(request.user, slug)
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = _message(group, pk)
+        try:
+            message = services.chat_message_remove(
+                actor=request.user, message=message, reason=serializer.validated_data["reason"]
+            )
+        except ModerationConflict as error:
+            return _refused(error)
+        return Response({"id": message.pk, "seq": message.seq, "removed": True})
+
+
+class MuteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[SLUG],
+        request=MuteInputSerializer,
+        responses={201: MuteResultSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="Mute a member in this room for a while (facilitators and moderators)",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        group = _facilitated_room(request.user, slug)
+        serializer = MuteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        membership = _membership_by_pseudonym(group, data["member"])
+        try:
+            sanction = services.member_mute_in_group(
+                actor=request.user,
+                group=group,
+                member=membership.member,
+                minutes=data["minutes"],
+                reason=data["reason"],
+            )
+        except (services.GroupActionRefused, ModerationConflict) as error:
+            return _refused(error)
+        except PermissionDenied as error:
+            return _refused(error, status.HTTP_403_FORBIDDEN)
+        return Response(MuteResultSerializer(sanction).data, status=status.HTTP_201_CREATED)
+
+
+# --- ignoring ---------------------------------------------------------------------------------
+
+PSEUDONYM = OpenApiParameter(
+    "pseudonym", str, OpenApiParameter.PATH, description="The member's pseudonym."
+)
+
+
+class IgnoreListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: IgnoreSerializer(many=True), 403: FORBIDDEN},
+        summary="Members whose messages you have chosen not to see",
+    )
+    def get(self, request: Request) -> Response:
+        ignores = (
+            MemberIgnore.objects.filter(member=request.user)
+            .select_related("ignored")
+            .order_by("ignored__pseudonym")
+        )
+        return Response(IgnoreSerializer(ignores, many=True).data)
+
+
+class IgnoreView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[PSEUDONYM],
+        request=None,
+        responses={200: IgnoreSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="Stop seeing a member's messages (they are not told)",
+    )
+    def put(self, request: Request, pseudonym: str) -> Response:
+        other = _member(pseudonym)
+        try:
+            ignore = services.member_ignore(actor=request.user, other=other)
+        except services.GroupActionRefused as error:
+            return _refused(error)
+        return Response(IgnoreSerializer(ignore).data)
+
+    @extend_schema(
+        parameters=[PSEUDONYM],
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="See a member's messages again",
+    )
+    def delete(self, request: Request, pseudonym: str) -> Response:
+        services.member_unignore(actor=request.user, other=_member(pseudonym))
+        return Response(status=status.HTTP_204_NO_CONTENT)
