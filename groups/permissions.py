@@ -6,6 +6,7 @@ ask to join. Its messages are for its active members (and moderators) only, priv
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from groups.models import Membership, PeerGroup
 from moderation.permissions import is_facilitator_of, is_moderator
@@ -39,9 +40,9 @@ def can_facilitate(actor, group: PeerGroup) -> bool:
     return is_moderator(actor) or is_facilitator_of(actor, group)
 
 
-def _deny(allowed: bool, message: str = "You can't do that in this group.") -> None:
+def _deny(allowed: bool) -> None:
     if not allowed:
-        raise PermissionDenied(message)
+        raise PermissionDenied(_("You can't do that in this group."))
 
 
 def check_read_messages(actor, group: PeerGroup) -> None:

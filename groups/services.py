@@ -57,7 +57,7 @@ def group_join(*, actor, group: PeerGroup, note: str = "") -> Membership:
     """Join an open group at once, or ask to join a private one (a facilitator decides).
     Joining again after leaving is fine; a member removed by a facilitator can't rejoin."""
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("Please log in to join a group.")
+        raise PermissionDenied(_("Please log in to join a group."))
     code, message, _until = sanction_refusal(actor, SubmissionContext())
     if code in ("banned", "suspended"):
         raise GroupActionRefused(message)
@@ -159,9 +159,9 @@ def membership_remove(*, actor, membership: Membership, reason: str) -> Membersh
         if membership.member_id == actor.pk:
             raise GroupActionRefused(_("To leave the group yourself, use Leave."))
         if membership.role == Membership.Role.FACILITATOR and not actor.is_moderator:
-            raise PermissionDenied("Only moderators remove facilitators.")
+            raise PermissionDenied(_("Only moderators remove facilitators."))
         if membership.member.is_moderator and not actor.is_moderator:
-            raise PermissionDenied("Only moderators remove moderators.")
+            raise PermissionDenied(_("Only moderators remove moderators."))
         membership.state = Membership.State.REMOVED
         membership.changed_at = timezone.now()
         membership.changed_by = actor
@@ -181,7 +181,7 @@ def membership_remove(*, actor, membership: Membership, reason: str) -> Membersh
 def membership_appoint_facilitator(*, actor, group: PeerGroup, member) -> Membership:
     """A moderator makes `member` a facilitator of `group` (joining them if needed)."""
     if not actor.is_moderator:
-        raise PermissionDenied("Only moderators appoint facilitators.")
+        raise PermissionDenied(_("Only moderators appoint facilitators."))
     with transaction.atomic():
         membership = _locked_membership(group, member)
         if membership is None:

@@ -6,6 +6,7 @@ Moderators moderate everywhere. Facilitators moderate only inside their own grou
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from moderation.models import ModeratedContent, QueueItem, Sanction
 
@@ -68,7 +69,7 @@ def can_lift_sanction(actor, sanction: Sanction) -> bool:
 
 def _deny(allowed: bool) -> None:
     if not allowed:
-        raise PermissionDenied("You can't moderate here.")
+        raise PermissionDenied(_("You can't moderate here."))
 
 
 def check_moderate_content(actor, content: ModeratedContent) -> None:

@@ -441,7 +441,7 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
 
 def _check_watched_words(actor) -> None:
     if not permissions.is_moderator(actor):
-        raise PermissionDenied("Only moderators manage watched words.")
+        raise PermissionDenied(_("Only moderators manage watched words."))
 
 
 def watched_word_save(*, actor, word: WatchedWord) -> WatchedWord:
