@@ -59,6 +59,16 @@ Judgement calls (kept in one place so they are easy to review):
   attempt ("tried to kill myself last night") is urgent; an explicitly distant one ("two years
   ago today") is none.
 * Generic "you" ("if you're feeling suicidal, call ...") is a supportive reply: none.
+* Round 3 (families widened after a blind test): "I won't be here anymore" / "after tonight",
+  "my last night on earth", "I've written the letters", "posted my goodbye" are final messages.
+  A sentence that is only a time ("2am tonight.") or ends on one ("today is the day.") is a
+  signal of its own next to despair or a goodbye; a time that opens a sentence in its own
+  clause ("tonight after my shift, ...") belongs to the whole sentence. Settling affairs (debts,
+  cancelled everything, deleted accounts) counts once however many are listed; handing over
+  pets counts as a farewell unless it is for a while ("while I'm on holiday"). Overlapping
+  goodbye rules on one phrase count once. After "but", recovery talk earlier in the message
+  does not cancel the current clause. Warning signs that would be urgent from the author mark
+  someone else as at risk ("she's giving her stuff away, says it'll all be over soon").
 * A line break ends a sentence: members often write one thought per line without punctuation.
 """
 
@@ -162,6 +172,11 @@ _SYMBOL_A_RE = re.compile(r"(?<=[a-z])@|@(?=[a-z])")
 _SYMBOL_S_RE = re.compile(r"(?<=[a-z])\$|\$(?=[a-z])")
 _INNER_TWO_RE = re.compile(r"(?<=[a-z])2(?=[a-z])")  # want2die -> want 2 die
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
+# "my self esteem" must not read as "myself": glue "self" to the noun it qualifies.
+_SELF_COMPOUND_RE = re.compile(
+    r"\bself[\s-]+(?=(?:esteem|worth|respect|confidence|image|care|love|doubt|sabotage|"
+    r"sabotaging|soothe|soothing|conscious|awareness|aware|belief|compassion)\b)"
+)
 _NON_WORD_RE = re.compile(r"[\W_]+")
 
 
@@ -192,6 +207,8 @@ def _prepare(text: str) -> str:
     text = _INNER_TWO_RE.sub(" 2 ", text)
     if _DIGIT_RE.search(text):
         text = _ALNUM_RE.sub(_map_leet, text)
+    if "self" in text:
+        text = _SELF_COMPOUND_RE.sub("self", text)
     return _REPEAT_RE.sub(r"\1\1", text)
 
 
@@ -289,6 +306,10 @@ _EXPAND: dict[str, tuple[str, ...]] = {
     "thats": ("that", "is"),
     "whats": ("what", "is"),
     "everyones": ("everyone", "is"),
+    "tonights": ("tonight", "is"),
+    "todays": ("today", "is"),
+    "tomorrows": ("tomorrow", "is"),
+    "theres": ("there", "is"),
     "everybodys": ("everybody", "is"),
     "kms": ("kill", "myself"),
     "kys": ("kill", "yourself"),
@@ -331,6 +352,7 @@ _MISSPELL: dict[str, str] = {
     **dict.fromkeys(["wnat", "wnt", "whant", "watn"], "want"),
     **dict.fromkeys(["dissapear", "disapear", "dissappear"], "disappear"),
     "burdon": "burden",
+    **dict.fromkeys(["pils", "pilz", "pillz", "pilss"], "pills"),
     "harmin": "harming",
     "cuttin": "cutting",
     "hurtin": "hurting",
@@ -347,6 +369,10 @@ _BIGRAMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("her", "self"): ("herself",),
     ("un", "alive"): ("unalive",),
     ("any", "more"): ("anymore",),
+    ("multi", "storey"): ("multistorey",),
+    ("multi", "story"): ("multistorey",),
+    ("car", "park"): ("carpark",),
+    ("co", "codamol"): ("codamol",),
 }
 
 # Single letters spelled out ("k m s", "d i e") are joined only into these.
@@ -376,7 +402,8 @@ NEG_BRIDGE = _ws(
     "i am is are was were be been do does did have has had will would could should can might "
     "may must really just even ever actually honestly truly seriously literally necessarily "
     "currently anymore feel feeling felt think thinking thought like that to want wants going "
-    "so too all about of planning plan trying try a such much it any once longer ok okay"
+    "so too all about of planning plan trying try a such much it any once longer ok okay "
+    "thoughts thought urges urge intention intentions way"
 )
 FILLERS = _ws(
     "just really so literally honestly actually kinda sorta seriously genuinely truly totally "
@@ -404,7 +431,8 @@ PILL = _ws(
     "tylenol acetaminophen ibuprofen aspirin codeine oxy oxycodone oxys opioids opiates "
     "painkillers antidepressants sertraline citalopram fluoxetine amitriptyline lithium insulin "
     "xanax valium diazepam zopiclone benzos lorazepam quetiapine seroquel prozac zoloft "
-    "venlafaxine mirtazapine propranolol sleepers"
+    "venlafaxine mirtazapine propranolol sleepers tramadol codamol cocodamol morphine "
+    "pregabalin gabapentin naproxen"
 )
 SUBSTANCE_OK = PILL | _ws(
     "my the her his their some all those these them it drugs heroin fentanyl alcohol"
@@ -426,7 +454,16 @@ _SETS: dict[str, frozenset[str]] = {
         "bridge roof rooftop building balcony cliff cliffs tower ledge window carpark "
         "multistorey block"
     ),
-    "HIGH_LOC": _ws("bridge ledge roof rooftop tracks railway cliff cliffs"),
+    "HIGH_LOC": _ws(
+        "bridge ledge roof rooftop tracks railway cliff cliffs railings parapet overpass flyover "
+        "quarry"
+    ),
+    # "on the railing of the bridge", "at the edge of the platform"
+    "EDGE": _ws("edge edges railing railings ledge parapet barrier fence rail side"),
+    "PLACE": _ws(
+        "bridge roof rooftop building balcony cliff cliffs tower carpark multistorey platform "
+        "quarry tracks railway track overpass flyover motorway"
+    ),
     "VEHICLE": _ws("train bus car lorry truck traffic tube tram"),
     "WATER": _ws("sea ocean river lake water traffic waves"),
     "TFW": _ws("tonight tomorrow"),
@@ -462,8 +499,20 @@ _SETS: dict[str, frozenset[str]] = {
         "saved saving stockpiled stockpiling stockpile hoarded hoarding stashing collecting"
     ),
     "MEANS_NOUN": PILL
-    | _ws("rope ropes noose gun guns pistol rifle razor razors blade blades bleach poison"),
-    "LETHAL_NOUN": _ws("rope noose gun pistol rifle razor blade blades bleach poison"),
+    | _ws(
+        "rope ropes noose gun guns pistol rifle razor razors blade blades bleach poison knife "
+        "knives ligature"
+    ),
+    "LETHAL_NOUN": _ws("rope noose gun pistol rifle razor blade blades bleach poison ligature"),
+    # a specific prepared item kept somewhere: "I've got the rope in my car"
+    "ROPE_GUN": _ws("rope noose gun pistol rifle ligature"),
+    "KEPT_AT": _ws("in under inside behind hidden ready upstairs downstairs"),
+    "PET": _ws("cat cats dog dogs pets pet rabbit rabbits hamster fish plants bird birds"),
+    "CARER": _ws(
+        "neighbour neighbours neighbor neighbors brother brothers sister sisters mum mums mom "
+        "moms dad dads parents friend friends nan nans aunt uncle cousin"
+    ),
+    "CONTAINER": _ws("packet packets box boxes bottle bottles strip strips pack packs tub"),
     "WISH": _ws("wish wishes wishing"),
     "END": _ws("end ending"),
     "HERE": _ws("here around alive"),
@@ -575,9 +624,10 @@ MEANS, GOODBYE, PLAN, INTENT_IT, DISTRESS, TIMEFRAME = (
     "distress",
     "timeframe",
 )
+BARE_TIME = "bare_time"  # a sentence that is only a time: "2am tonight." "today is the day."
 _CONCERN_KINDS = frozenset({IDEATION, SELF_HARM, BURDEN, ATTEMPT})
 _STRONG_KINDS = frozenset({INTENT, METHOD, DOSE, ACT, PLAN_S, GOODBYE_S, MEANS_S})
-_WEAK_WITH_IDEATION = frozenset({MEANS, GOODBYE, PLAN, INTENT_IT})
+_WEAK_WITH_IDEATION = frozenset({MEANS, GOODBYE, PLAN, INTENT_IT, BARE_TIME})
 _WEAK_KINDS = _WEAK_WITH_IDEATION | {DISTRESS}
 _OTHER_RISK_KINDS = _CONCERN_KINDS | _STRONG_KINDS - {GOODBYE_S, PLAN_S}
 
@@ -599,6 +649,12 @@ R_DISTRESS = "says they can't go on"
 R_NOTE = "wrote a goodbye note"
 R_GIVING = "giving things away"
 R_OTHER = "someone else may be at risk"
+R_HOPELESS = "feels hopeless about going on"
+R_PUNISH = "wants to punish or hurt self"
+R_AFFAIRS = "putting affairs in order"
+R_PETS = "arranging care for pets"
+R_ENOUGH = "asks whether it is enough"
+R_LOOKS_FINAL = "a message that reads like a goodbye"
 
 
 @dataclass(frozen=True)
@@ -620,9 +676,20 @@ class _Rule:
     not_before: frozenset[str] = frozenset()  # words that must not precede the match
     pleasantry: bool = False  # a goodbye that is also ordinary politeness ("love you all")
     max_words: int = 0  # > 0: only in a sentence this short ("sewer slide", "suicide.")
+    lead: bool = False  # only at the start of a sentence (a fragment: "on the bridge rn")
+    other_risk: bool = False  # said of someone else, it flags them as possibly at risk
 
 
-_DIE_IDIOM = ("of @IDIOM_CAUSE", "from @IDIOM_CAUSE", "laughing", "for", "inside")
+_DIE_IDIOM = (
+    "of @IDIOM_CAUSE",
+    "from @IDIOM_CAUSE",
+    "laughing",
+    "for",
+    "inside",
+    "my hair",
+    "hair",
+    "her hair",
+)
 _DISAPPEAR_IDIOM = (
     "under",
     "into",
@@ -727,6 +794,78 @@ _RULES: tuple[_Rule, ...] = (
     _r("tired|sick of being alive", IDEATION, R_WANTS_TO_DIE),
     _r("hate being alive", IDEATION, R_WANTS_TO_DIE),
     _r("why am i *1 alive|living", IDEATION, R_WANTS_TO_DIE),
+    # Hopelessness about going on at all (not about a relationship or a plan for the evening).
+    *(
+        _r(
+            f"{start} point of|in? going|carrying on",
+            IDEATION,
+            R_HOPELESS,
+            not_after=("about", "with", "a", "an", "the", "dates", "date", "holiday", "apps"),
+        )
+        for start in ("no", "what is the")
+    ),
+    _r("can|do|could not see *2 future for me|myself", IDEATION, R_HOPELESS),
+    _r("can|do|could not see *2 future at all", IDEATION, R_HOPELESS),
+    _r("no future for me|myself", IDEATION, R_HOPELESS),
+    *(
+        _r(
+            f"no *1 reason for me to {end}",
+            IDEATION,
+            R_HOPELESS,
+            not_after=("in", "with", "at", "together", "friends", "for"),
+        )
+        for end in ("stay", "be here")
+    ),
+    # Passive wishes: "wouldn't mind if I got hit by a bus", "what if I just wasn't here".
+    _r(
+        "would not mind if *4 died|dead|hit|gone|disappeared",
+        IDEATION,
+        R_WANTS_TO_DIE,
+        subject="span",
+    ),
+    _r("would not mind if *4 not|never wake|woke", IDEATION, R_WANTS_TO_DIE, subject="span"),
+    _r("what if i *2 was|were not here|around|alive", IDEATION, R_WANTS_TO_DIE),
+    _r(
+        "fine|happy|ok|okay|glad|relieved if i *3 never|not wake|woke|waking",
+        IDEATION,
+        R_WANTS_TO_DIE,
+    ),
+    _r("fine|happy|ok|okay|glad|relieved if i *2 died|disappeared", IDEATION, R_WANTS_TO_DIE),
+    _r(
+        "do not @WANT to wake|woke up",
+        IDEATION,
+        R_WANTS_TO_DIE,
+        not_after=("early", "at", "before", "for", "alone"),
+    ),
+    _r("life|everything|existence *2 pointless|meaningless", IDEATION, R_HOPELESS),
+    _r(
+        "dying|death *2 sounds|seems|feels *1 peaceful|nice|good|easier|appealing",
+        IDEATION,
+        R_WANTS_TO_DIE,
+    ),
+    _r("exhausted|worn out of living|existing|being alive", IDEATION, R_WANTS_TO_DIE),
+    _r("why *3 should|would|do keep going|living", IDEATION, R_HOPELESS),
+    _r("why *3 should|would|do go|carry on", IDEATION, R_HOPELESS),
+    _r("the point of me", IDEATION, R_HOPELESS),
+    _r("the point of my existence|life", IDEATION, R_HOPELESS),
+    _r("do not think|know *1 i want to be here|alive|around", IDEATION, R_WANTS_TO_DIE),
+    _r("not sure i want to be here|alive|around", IDEATION, R_WANTS_TO_DIE),
+    _r("@WISH *3 never|not woken|woke up?", IDEATION, R_WANTS_TO_DIE),
+    _r(
+        "if i died|disappeared|was|were *2 dead|gone|tomorrow|tonight|today? *4 "
+        "anyone|nobody|noone|anybody *2 care|cares|notice|miss",
+        BURDEN,
+        R_BURDEN,
+    ),
+    _r(
+        "think|thinking|thought|fantasise|fantasize|fantasising|fantasizing|dream|dreaming|"
+        "daydream|daydreaming|obsessing about dying|death",
+        IDEATION,
+        R_WANTS_TO_DIE,
+        not_after=("alone", "of", "penalty", "in", "and grief"),
+    ),
+    _r("sleep *3 and? not|never wake|waking up", IDEATION, R_WANTS_TO_DIE, timed=True),
+    _r("threatened|threatening|threatens|threaten @SUICIDE", IDEATION, R_SUICIDAL),
     _r("suicidal", IDEATION, R_SUICIDAL, not_after=("character", "characters")),
     _r(
         "think|thinking|thought|thoughts|considering|contemplating|consider|mind|talking|talked|"
@@ -807,11 +946,41 @@ _RULES: tuple[_Rule, ...] = (
     _r("relapsed *2 cutting|cut", SELF_HARM, R_SELF_HARM),
     _r("@SCRATCH *4 until|till *2 @BLEED", SELF_HARM, R_SELF_HARM),
     _r("@SCRATCH my wrist|wrists", SELF_HARM, R_SELF_HARM),
+    _r("@SCRATCH *1 my? @BODY|skin|face *1 raw|open", SELF_HARM, R_SELF_HARM),
     _r("until|till *2 @BLEED", SELF_HARM, R_SELF_HARM, subject="back"),
     _r("starving|starve @REFL", SELF_HARM, R_SELF_HARM),
     _r("make|made|making @REFL bleed", SELF_HARM, R_SELF_HARM),
     _r("@WANT to cut|sh", SELF_HARM, R_SELF_HARM, not_after=("him", "her", "them", "ties")),
     _r("@WANT to self harm", SELF_HARM, R_SELF_HARM),
+    # A self-harm-free streak that has just ended ("8 months clean from sh and I ruined it").
+    _r(
+        "clean|free *2 sh|harm|harming|cutting *6 ruined|broke|blew|lost|relapsed|threw",
+        SELF_HARM,
+        R_SELF_HARM,
+        tense="present",
+    ),
+    _r("@HIT my own head|face|body|legs|arms", SELF_HARM, R_SELF_HARM),
+    _r("@HIT my? head|face *3 over and over", SELF_HARM, R_SELF_HARM),
+    _r("@HIT my? head|face *3 repeatedly|until|till", SELF_HARM, R_SELF_HARM),
+    _r("bit|bite|biting|bitten my @BODY", SELF_HARM, R_SELF_HARM, not_before=_ACCIDENT),
+    _r("fresh|new cuts|wounds|burns|scars", SELF_HARM, R_SELF_HARM),
+    _r("@BODY *3 covered in *1 cuts|scratches|burns", SELF_HARM, R_SELF_HARM),
+    _r(
+        "did|done|doing it again *6 razor|blade|blades|lighter|knife|compass|sharpener",
+        SELF_HARM,
+        R_SELF_HARM,
+    ),
+    _r("deserve to hurt|suffer|bleed", SELF_HARM, R_PUNISH),
+    _r("punish|punishing|punished @REFL", SELF_HARM, R_PUNISH),
+    _r("carved|carving|carve|scratched|etched *4 into my @BODY", SELF_HARM, R_SELF_HARM),
+    _r(
+        "@BURN my @BODY",
+        SELF_HARM,
+        R_SELF_HARM,
+        not_before=_ACCIDENT,
+        not_after=("on", "cooking", "ironing", "while", "making", "in", "at", "taking"),
+    ),
+    _r("deserve to be punished|hurt", SELF_HARM, R_PUNISH),
     # ---- burden (concern) -----------------------------------------------------------------
     _r("burden|burdens", BURDEN, R_BURDEN, subject="back", not_after="of proof"),
     _r("better|happier|easier *1 without me|us", BURDEN, R_BURDEN, subject="span"),
@@ -823,7 +992,8 @@ _RULES: tuple[_Rule, ...] = (
         subject="span",
     ),
     _r(
-        "better|happier|easier off? if *4 gone|dead|died|disappeared|here|around|alive|existed",
+        "better|happier|easier|relieved off? if *4 "
+        "gone|dead|died|disappeared|here|around|alive|existed",
         BURDEN,
         R_BURDEN,
         subject="span",
@@ -847,8 +1017,11 @@ _RULES: tuple[_Rule, ...] = (
         ),
     ),
     _r("@NOONE would|will *2 miss me|us", BURDEN, R_BURDEN, subject="span"),
+    _r("i am *2 waste of space|oxygen|air", BURDEN, R_BURDEN),
+    _r("i am *2 waste", BURDEN, R_BURDEN, not_after=("of", "when", "at")),
     _r(
-        "@NOONE would|will *2 notice|care *2 if *4 gone|dead|died|disappeared|here|around|alive",
+        "@NOONE would|will *2 notice|care *2 if *4 "
+        "gone|dead|died|disappeared|vanished|here|around|alive",
         BURDEN,
         R_BURDEN,
         subject="span",
@@ -877,6 +1050,9 @@ _RULES: tuple[_Rule, ...] = (
         R_METHOD,
     ),
     _r("slit|slitting|slash|slashing my? wrist|wrists|throat", METHOD, R_METHOD),
+    # Carbon monoxide from a car: "a hose for the exhaust".
+    _r("hose|hosepipe|hoses|pipe|tube *4 exhaust", METHOD, R_METHOD),
+    _r("exhaust *4 hose|hosepipe|pipe|tube", METHOD, R_METHOD),
     _r(
         "overdose|overdosing",
         METHOD,
@@ -898,6 +1074,27 @@ _RULES: tuple[_Rule, ...] = (
     _r("@TOOK *2 @BIGQTY|the *4 @PILL", ACT, R_ACT, tense="past"),
     _r("already @TOOK|done *1 them|it|everything|lot", ACT, R_ACT, tense="past"),
     _r("already started", ACT, R_ACT, tense="past"),
+    # A whole container swallowed, even unnamed: "took the whole packet 20 mins ago".
+    _r(
+        "@TOOK|injected the|a *1 whole|entire|full @CONTAINER",
+        ACT,
+        R_ACT,
+        tense="past",
+        not_after=("of !@SUBSTANCE_OK",),
+    ),
+    _r("@TOOK the lot", ACT, R_ACT, tense="past"),
+    _r(
+        "drank|drink|drinking|drunk|swallowed|swallowing *2 bleach|antifreeze|poison|weedkiller",
+        ACT,
+        R_ACT,
+    ),
+    _r("cut|sliced|slit|slashed my @BODY open", ACT, R_ACT),
+    _r("@TOOK *8 #bignum *1 of? my? @PILL", ACT, R_ACT, tense="past"),
+    _r("@TOOK *1 strips|packets|boxes|bottles|packs *1 of? my? @PILL", ACT, R_ACT, tense="past"),
+    _r("@TOOK everything *4 medicine|cabinet|drawer|cupboard|box|had", ACT, R_ACT, tense="past"),
+    _r("@TOOK them all", ACT, R_ACT, tense="past"),
+    _r("@TAKE|taking|took|swallowed|swallowing *3 one by one", ACT, R_ACT, tense="present"),
+    _r("@TOOK|injected|injecting *4 @PILL *5 on purpose|deliberately", ACT, R_ACT, tense="past"),
     _r(
         "overdosed",
         ACT,
@@ -907,6 +1104,9 @@ _RULES: tuple[_Rule, ...] = (
         not_before=frozenset({"accidentally"}),
     ),
     _r("cut|cutting|gone *1 too deep|deeply", ACT, R_ACT),
+    _r("i *2 cut|sliced *2 deep|deeper|deeply", ACT, R_ACT),
+    _r("cut|cutting|sliced|slicing *3 deep|deeper|deeply *3 @BODY", ACT, R_ACT),
+    _r("blood on|all *1 the? floor|bed|sheets|carpet|over", ACT, R_ACT, subject="author"),
     _r("will not|can not stop bleeding", ACT, R_ACT, subject="author"),
     _r("bleeding will not stop", ACT, R_ACT, subject="author"),
     _r("blood everywhere", ACT, R_ACT, subject="author"),
@@ -921,10 +1121,41 @@ _RULES: tuple[_Rule, ...] = (
         R_ACT,
         subject="back",
         tense="present",
-        not_after=("between", "club", "terrace", "bar", "garden", "party"),
+        not_after=("between", "club", "terrace", "bar", "garden", "party", "of a|an"),
+    ),
+    # At the edge of a high place or a railway, said in the present.
+    _r(
+        "am|is|are|standing|sitting|perched|balancing|leaning|hanging|climbed|climbing *3 "
+        "on|at|over|onto|by|near the *1 @EDGE of the *1 @PLACE",
+        ACT,
+        R_ACT,
+        subject="back",
     ),
     _r(
-        "standing|sitting|stood|sat on|at the *1 @HIGH_LOC",
+        "climbed|climbing|climb|gone|going|got over|onto|past the *1 "
+        "barrier|barriers|railing|railings|parapet|ledge|edge",
+        ACT,
+        R_ACT,
+        subject="back",
+    ),
+    _r(
+        "am|is|are *2 on|at the top floor|level|storey|deck of the *1 @PLACE",
+        ACT,
+        R_ACT,
+        subject="back",
+        tense="present",
+    ),
+    # A fragment that starts with the place: "on the railway line behind my house".
+    _r(
+        "on|at|by|near|beside the *1 @HIGH_LOC",
+        ACT,
+        R_ACT,
+        lead=True,
+        subject="author",
+        not_after=("between", "club", "terrace", "bar", "garden", "party", "with", "today"),
+    ),
+    _r(
+        "standing|sitting|stood|sat|waiting *1 on|at|by|near|beside|next the *1 @HIGH_LOC",
         ACT,
         R_ACT,
         subject="back",
@@ -943,6 +1174,13 @@ _RULES: tuple[_Rule, ...] = (
     _r("@PILL *3 saved|stockpiled|hoarded|stashed", MEANS_S, R_MEANS),
     _r("noose|nooses", MEANS_S, R_MEANS, subject="back"),
     _r("rope|noose *8 beam|ceiling|hook|banister|bannister|loft|rafter|rafters", METHOD, R_METHOD),
+    # A ligature tied to a fixing point.
+    _r(
+        "tied|tying|tie *2 belt|rope|cord|scarf|sheet|ligature|cable *4 "
+        "door|handle|beam|banister|bannister|hook|rail|ceiling|bars|wardrobe",
+        METHOD,
+        R_METHOD,
+    ),
     _r("@HAVE *3 @MEANS_NOUN", MEANS, R_MEANS),
     # With a time these are urgent ("I have 50 paracetamol ... tonight"); "my pills" are not.
     _r("@HAVE *2 @BIGQTY|enough *3 @PILL", MEANS, R_MEANS, timed=True),
@@ -955,6 +1193,42 @@ _RULES: tuple[_Rule, ...] = (
         timed=True,
     ),
     _r("@TOOK|@TAKE *4 @PILL", MEANS, R_MEANS),
+    _r("gun|pistol|rifle *2 loaded", MEANS_S, R_MEANS),
+    _r("loaded *1 gun|pistol|rifle", MEANS_S, R_MEANS),
+    _r("stash|stockpile|hoard *3 @PILL", MEANS_S, R_MEANS),
+    _r(
+        "different|several|multiple|few|two|three|four chemists|pharmacies|pharmacys",
+        MEANS_S,
+        R_MEANS,
+    ),
+    _r(
+        "@TAKE *2 everything|all *3 saved|stockpiled|collected|hoarded",
+        INTENT_IT,
+        R_METHOD,
+        timed=True,
+        not_after=("to", "for", "up"),
+    ),
+    _r("worked|figured out how many|much i need", PLAN, R_DOSE, not_after=("to", "for")),
+    _r("with the|a|my rope|noose|pills|tablets|belt|gun|blades", MEANS, R_MEANS),
+    # A prepared item kept somewhere specific: "I've got the rope in the boot of my car".
+    _r("@HAVE|keep|keeping|kept|hid *1 the|a @ROPE_GUN *1 @KEPT_AT", MEANS_S, R_MEANS),
+    _r(
+        "@HAVE *2 everything|all|what i need",
+        MEANS,
+        R_MEANS,
+        timed=True,
+        not_after=("for", "to get|make|be|feel|help|start|stay", "from", "in", "right"),
+    ),
+    _r("@HAVE *2 the? stuff *1 to do it", MEANS, R_MEANS, timed=True),
+    _r("staring|stare|looking|look at *3 @MEANS_NOUN", MEANS, R_MEANS, timed=True),
+    _r("counted|counting *1 them|@PILL", MEANS, R_MEANS, timed=True),
+    _r(
+        "bought|buying|buy|got|getting *2 another|second|third|extra|more *2 @CONTAINER of? @PILL",
+        MEANS,
+        R_MEANS,
+    ),
+    _r("is|will|would that|it *1 be? enough", PLAN, R_ENOUGH),
+    _r("that is *1 enough right|surely|yeah", PLAN, R_ENOUGH),
     _r("use|using *1 it|them|this *1 on myself", INTENT_IT, R_METHOD),
     _r("@TAKE all|every *1 of? them", INTENT_IT, R_METHOD),
     # ---- plans and goodbyes ---------------------------------------------------------------
@@ -969,28 +1243,139 @@ _RULES: tuple[_Rule, ...] = (
     _r("know exactly how", PLAN, R_PLAN, timed=True),
     _r("made up my mind", PLAN, R_PLAN, timed=True),
     _r("everything *1 ready|sorted|arranged|planned", PLAN, R_PLAN, timed=True),
+    _r("it is *1 all ready|sorted|arranged|planned|set", PLAN, R_PLAN, timed=True),
+    _r("all|it *1 planned", PLAN, R_PLAN, timed=True),
+    _r("all|it *1 worked out", PLAN, R_PLAN, timed=True),
+    _r("i have decided|chosen", PLAN, R_PLAN, max_words=4),
+    _r("that is when", PLAN, R_PLAN, max_words=3),
+    _r("that is the plan", PLAN, R_PLAN, max_words=4),
+    _r(
+        "so *3 would|will|does|do not *1 get? suspicious|suspect|notice|ask|stop",
+        PLAN,
+        R_PLAN,
+    ),
     _r("i am ready", PLAN, R_PLAN, not_after=("to", "for"), timed=True),
     _r("@GIVE away my", GOODBYE, R_GIVING),
     _r("@GIVE my *1 @PET_KID|things|stuff|belongings *1 to|away", GOODBYE, R_GIVING),
     _r("affairs in order", PLAN, R_PLAN, timed=True),
+    _r("one|only|last *1 thing *2 left to do", PLAN, R_PLAN),
+    _r("made sure of it", PLAN, R_PLAN),
+    # Settling affairs: one kind of signal however many of these a message lists.
+    _r("paid|paying|pay off *1 my debts|debt", GOODBYE, R_AFFAIRS, pleasantry=True),
+    _r(
+        "cancelled|canceled|cancelling|canceling *2 therapy|everything|subscriptions|appointments",
+        GOODBYE,
+        R_AFFAIRS,
+        pleasantry=True,
+    ),
+    _r(
+        "deleted|deleting *2 my socials|accounts",
+        GOODBYE,
+        R_AFFAIRS,
+        pleasantry=True,
+    ),
+    # Someone else is to look after the pets from now on.
+    *(
+        _r(
+            pattern,
+            GOODBYE,
+            R_PETS,
+            # a sitter for a holiday is not a farewell
+            not_after=("while", "for", "when", "until", "till", "during", "over", "this", "on"),
+        )
+        for pattern in (
+            "@PET *2 going|goes to *1 my|a *1 @CARER|home",
+            "dropping|drop|leaving|left|rehome|rehoming|rehomed my? @PET *3 @CARER",
+            "my @PET with|to my @CARER",
+        )
+    ),
+    _r("will not need *4 where i am going", GOODBYE, R_GOODBYE, subject="author"),
+    _r("will not need *4 after that|today|tonight|tomorrow", GOODBYE, R_GOODBYE, subject="author"),
+    _r(
+        "@GIVE *1 her|his|their|my *1 things|stuff|belongings|possessions *1 away",
+        GOODBYE,
+        R_GIVING,
+        other_risk=True,
+    ),
+    _r(
+        "sounded|sounds|read|reads|looked|looks like *1 a? goodbye|farewell",
+        GOODBYE,
+        R_LOOKS_FINAL,
+        other_risk=True,
+    ),
+    _r(
+        "sounded|sounds|read|reads|looked|looks like *1 a? @SUICIDE note",
+        GOODBYE,
+        R_LOOKS_FINAL,
+        other_risk=True,
+    ),
     _r("made|making|written|updated|sorted|sorting my will", PLAN, R_PLAN, timed=True),
     _r("@SUICIDE note|notes|letter|letters", GOODBYE_S, R_GOODBYE),
+    # "I've written the letters", "wrote my note": the final letters, not a letter to an ex.
+    _r(
+        "wrote|written|writing|finished|left my|the *1 letters|note",
+        GOODBYE_S,
+        R_NOTE,
+        not_after=("to", "on", "about", "for him|her|them|work|school|class|uni"),
+    ),
+    _r("where *2 will|would find it|me|them", GOODBYE, R_GOODBYE, subject="author"),
     _r("this is goodbye", GOODBYE_S, R_GOODBYE, not_after="to"),
     _r("by the time *2 read|see|find this", GOODBYE_S, R_GOODBYE, subject="author"),
     _r("will not|never hear from me *1 again|anymore", GOODBYE_S, R_GOODBYE, subject="author"),
     _r("never hear from me again", GOODBYE_S, R_GOODBYE, subject="author"),
     _r(
-        "this is *1 my? last|final *1 post|message|goodbye|words",
+        "this is *1 my? last|final *1 post|message|goodbye|words|update",
         GOODBYE_S,
         R_GOODBYE,
         not_after=("to him|her|them|my|the|work", "before", "for", "about", "on", "in"),
     ),
     _r("my final goodbye|goodbyes", GOODBYE_S, R_GOODBYE),
+    _r(
+        "posted|sent|wrote|written|posting|sending|recorded|left my goodbye|goodbyes|farewell",
+        GOODBYE_S,
+        R_GOODBYE,
+    ),
+    _r("if i am not here|around|alive tomorrow|tonight|by", GOODBYE, R_GOODBYE),
+    _r("wake up to my message|post|note|text", GOODBYE, R_GOODBYE, subject="author"),
+    _r("sorry *2 it had to be|end *1 this|like", GOODBYE, R_GOODBYE),
+    _r("sent|gave|told *3 my? passwords|pin|pins|logins", GOODBYE, R_AFFAIRS),
+    _r("my plan is to", PLAN, R_PLAN),
     _r("this is the last time *3 post|write|hear|message|talk", GOODBYE_S, R_GOODBYE),
     _r("this is my goodbye|farewell *1 post|message|note|letter", GOODBYE_S, R_GOODBYE),
+    _r(
+        "this will be *1 my? last|final *1 post|message|goodbye|words",
+        GOODBYE_S,
+        R_GOODBYE,
+        not_after=("to him|her|them|my|the|work", "before", "for", "about", "on", "in"),
+    ),
+    _r("made my peace", GOODBYE, R_GOODBYE, not_after=("with him|her|them|the|it|that")),
+    _r(
+        "will not make it to|past|through christmas|@WEEKDAY|@TFW|next|the|new|my",
+        GOODBYE,
+        R_GOODBYE,
+        not_after=("without", "party", "gym", "class", "meeting", "wedding", "on", "in"),
+    ),
+    _r("left|leaving|written|wrote|writing instructions", GOODBYE, R_AFFAIRS),
     _r("will not be alive", GOODBYE_S, R_GOODBYE),
     _r("will not be here|around *1 much|for long|longer", GOODBYE_S, R_GOODBYE),
     _r("will not be here|around when *2 wake", GOODBYE_S, R_GOODBYE),
+    _r("will not be here|around|alive anymore", GOODBYE_S, R_GOODBYE),
+    _r(
+        "will not be here|around|alive after|past @TFW|today|this|midnight|#time",
+        GOODBYE_S,
+        R_GOODBYE,
+    ),
+    _r("last night|day|days|hours on earth", GOODBYE_S, R_GOODBYE),
+    _r("last night|day|days|hours alive", GOODBYE_S, R_GOODBYE),
+    _r("by the time *6 it will *1 be over|done", GOODBYE_S, R_GOODBYE, subject="author"),
+    _r(
+        "by the time *1 you|they|anyone|someone|somebody|people|everyone *1 "
+        "open|opens|get|gets|find|finds|notice|notices|wake|wakes",
+        GOODBYE,
+        R_GOODBYE,
+        subject="author",
+    ),
+    _r("i am *1 sorry", GOODBYE, R_GOODBYE, pleasantry=True, max_words=4),
     _r("will be gone|dead by|before|when|tomorrow|tonight", GOODBYE_S, R_GOODBYE),
     _r("will not be here|around", GOODBYE, R_GOODBYE),
     _r(
@@ -1015,12 +1400,12 @@ _RULES: tuple[_Rule, ...] = (
     _r("not blame yourselves|yourself|anyone", GOODBYE, R_GOODBYE, subject="author"),
     _r("was not your|anyones fault", GOODBYE, R_GOODBYE, subject="author"),
     _r("wanted *2 someone|somebody|anyone|people *1 to know", GOODBYE, R_GOODBYE, subject="author"),
-    _r("want|wanted *1 to say goodbye", GOODBYE, R_GOODBYE),
+    _r("want|wanted *1 to say goodbye|bye", GOODBYE, R_GOODBYE),
     _r("said|saying goodbye to my", GOODBYE, R_GOODBYE),
     _r("this is it", GOODBYE, R_GOODBYE, pleasantry=True),
     _r("wrote|written|writing *2 letters|note|notes", PLAN, R_NOTE, timed=True),
     _r("letters to my", PLAN, R_NOTE, timed=True),
-    _r("you were the only one|ones", GOODBYE, R_GOODBYE),
+    _r("you were the|my only *1 one|ones|friend|friends|people|family", GOODBYE, R_GOODBYE),
     _r("nice knowing", GOODBYE, R_GOODBYE, pleasantry=True),
     _r("see you on the other side", GOODBYE, R_GOODBYE, subject="author"),
     # ---- "I'm doing it" and distress (weak) ------------------------------------------------
@@ -1031,33 +1416,51 @@ _RULES: tuple[_Rule, ...] = (
     _r("do it properly", INTENT_IT, R_INTENT),
     _r("get it over with", INTENT_IT, R_INTENT),
     _r("work|working up the courage|nerve", INTENT_IT, R_INTENT),
-    _r("it will *1 be over", INTENT_IT, R_INTENT),
+    _r("it will *1 be over|done", INTENT_IT, R_INTENT),
+    _r("what i am about to do", INTENT_IT, R_INTENT, subject="author"),
+    _r("am about to do it", INTENT_IT, R_INTENT),
     _r("can not *1 do this|cope *1 anymore", DISTRESS, R_DISTRESS),
     _r("can not go on", DISTRESS, R_DISTRESS),
+    _r("can|could not hold on", DISTRESS, R_DISTRESS, not_after=("to", "for", "until", "till")),
+    _r("@WANT it|this|everything *1 over", DISTRESS, R_DISTRESS),
+    _r("can not see *2 way out", DISTRESS, R_DISTRESS),
     _r("can not anymore", DISTRESS, R_DISTRESS),
     _r("can not keep going|on", DISTRESS, R_DISTRESS),
     _r("@WANT this|it to be over|end|stop", DISTRESS, R_DISTRESS),
     _r("no way out", DISTRESS, R_DISTRESS),
     _r("only way out", DISTRESS, R_DISTRESS),
     _r("@NOONE cares", DISTRESS, R_DISTRESS),
+    _r("@NOONE will|would *1 notice", DISTRESS, R_DISTRESS, not_after=("if", "when", "the", "my")),
+    _r("i am *1 done", DISTRESS, R_DISTRESS, max_words=4),
     # ---- timeframes -----------------------------------------------------------------------
     _r("@TFW", TIMEFRAME, R_TIMEFRAME),
     _r("this|on|next *1 @WEEKDAY", TIMEFRAME, R_TIMEFRAME),
     _r("at midnight|#time", TIMEFRAME, R_TIMEFRAME),
-    _r("in an? *1 hour|hours|minutes|minute", TIMEFRAME, R_TIMEFRAME),
+    _r("in an? *1 hour|hours|minutes|minute|mins|min|hrs", TIMEFRAME, R_TIMEFRAME),
+    _r("by|before|after @WEEKDAY|midnight|tonight", TIMEFRAME, R_TIMEFRAME),
     _r("by|before morning", TIMEFRAME, R_TIMEFRAME),
     _r(
-        "after|when|once|till|until|while *4 "
-        "asleep|bed|sleeping|sleeps|leave|leaves|left|out|gone|work|school",
+        "after|when|once|till|until|while *5 "
+        "asleep|bed|sleeping|sleeps|leave|leaves|left|out|gone|work|school|away|holiday|"
+        "parents|alone",
         TIMEFRAME,
         R_TIMEFRAME,
         covert=True,
     ),
-    _r("@TFW is|feels *2 the day|night", TIMEFRAME, R_TIMEFRAME, global_tf=True),
+    _r("today|@TFW is|feels *2 the day|night|right", TIMEFRAME, R_TIMEFRAME, global_tf=True),
     _r("today|now|soon|later", TIMEFRAME, R_TIMEFRAME, soft_tf=True),
 )
 
 _TIME_RE = re.compile(r"\d{1,2}(?:am|pm)")
+# Words a bare time announcement may consist of: "2am tonight." "ok. tomorrow then."
+_BARE_TIME_WORDS = (
+    _SETS["TFW"]
+    | _SETS["WEEKDAY"]
+    | _ws(
+        "#time today midnight morning night at this next on by before after ok okay then so it is "
+        "its the that when work school afternoon evening first thing plan my shift"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -1321,6 +1724,7 @@ _RECOVERY = _Markers(
     "in a better place",
     "since i last",
     "celebrating",
+    "does|will|always|eventually pass|passes",
 )
 _RELAPSE = _Markers("again", "relapsed", "relapse", "broke my streak")
 _JUST_DONE = "i|have|had|has just tried|took|taken|did|done|cut|attempted|swallowed|overdosed"
@@ -1614,6 +2018,8 @@ def _keep_for_tense(s: _Sentence, hit: _Hit, message_recovery: Callable[[], bool
         return False
     if info.recent:
         return True
+    if s.clause[hit.start] > 0:  # "it gets better, but I don't want to be here": this clause wins
+        return True
     return not message_recovery()
 
 
@@ -1649,11 +2055,14 @@ def _find_hits(
         if rules is None:
             continue
         for compiled in rules:
+            rule = compiled.rule
+            # position checks first: they are cheaper than matching
+            if rule.max_words and n > rule.max_words:
+                continue
+            if rule.lead and (i > 2 or any(w not in FILLERS for w in words[:i])):
+                continue
             end = _match_at(words, i + 1, compiled.slots, 1)
             if end < 0:
-                continue
-            rule = compiled.rule
-            if rule.max_words and n > rule.max_words:
                 continue
             if rule.not_before and i > 0 and words[i - 1] in rule.not_before:
                 continue
@@ -1690,8 +2099,29 @@ class _Timeframes:
         self.soft: set[tuple[int, int]] = set()
         self.covert: set[tuple[int, int]] = set()
         self.anywhere = False
+        # A sentence that is nothing but a time ("2am tonight.") or ends on one ("i think today
+        # is the day."): with despair or a goodbye elsewhere in the message it is a timeframe.
+        self.bare = False
+        # "tonight after my shift, I'm taking ...": a time that opens the sentence in its own
+        # sub-clause is attached to the whole sentence.
+        self.whole_sentence: set[int] = set()
+        checked: set[int] = set()  # each sentence once: linear however many times there are
         for tf in hits:
             key = (tf.sentence, tf.sub)
+            words = sentences[tf.sentence].words
+            subs = sentences[tf.sentence].sub
+            if tf.sub == subs[0] and tf.sentence not in checked:
+                checked.add(tf.sentence)
+                if all(
+                    w in _BARE_TIME_WORDS or w.isdigit()
+                    for w, sub in zip(words, subs, strict=True)
+                    if sub == tf.sub
+                ):
+                    self.whole_sentence.add(tf.sentence)
+            if (tf.rule.global_tf and tf.end == len(words)) or (
+                len(words) <= 8 and all(w in _BARE_TIME_WORDS or w.isdigit() for w in words)
+            ):
+                self.bare = self.anywhere = True
             if tf.rule.soft_tf:
                 self.soft.add(key)
                 continue
@@ -1703,7 +2133,7 @@ class _Timeframes:
 
     def attached(self, hit: _Hit) -> bool:
         key = (hit.sentence, hit.sub)
-        if key in self.hard or self.anywhere:
+        if key in self.hard or self.anywhere or hit.sentence in self.whole_sentence:
             return True
         return key in self.soft and (hit.rule.kind == INTENT_IT or hit.future)
 
@@ -1740,6 +2170,7 @@ def _window_key(s: _Sentence, n: int, hit: _Hit) -> tuple[object, ...] | None:
         return None
     lo, hi = max(0, start - 16), end + 6
     clause = s.clause[start]
+    base = s.sub[lo]
     return (
         id(hit.rule),
         n,
@@ -1748,7 +2179,8 @@ def _window_key(s: _Sentence, n: int, hit: _Hit) -> tuple[object, ...] | None:
         clause,
         s.first_if.get(clause, start) < start,
         tuple(s.words[lo:hi]),
-        tuple(s.sub[lo:hi]),
+        # relative sub-clause ids: the filters only compare them with each other
+        tuple(sub - base for sub in s.sub[lo:hi]),
         tuple(s.clause[lo:hi]),
     )
 
@@ -1797,8 +2229,14 @@ def assess_crisis(text: str) -> CrisisAssessment:
             seen.add(dedupe)
             (author if hit.subject == "author" else other).append(hit)
 
-    about_someone_else = any(h.rule.kind in _OTHER_RISK_KINDS for h in other)
-    tier, reasons = _decide(author, _Timeframes(timeframes, sentences))
+    found_times = _Timeframes(timeframes, sentences)
+    about_someone_else = any(h.rule.kind in _OTHER_RISK_KINDS or h.rule.other_risk for h in other)
+    if not about_someone_else and other:
+        # Warning signs that would be urgent from the author are a worry about someone else
+        # ("she's giving her stuff away and saying it will all be over soon").
+        theirs = [h for h in other if h.rule.kind not in {GOODBYE_S, PLAN_S}]
+        about_someone_else = _decide(theirs, found_times)[0] != "none"
+    tier, reasons = _decide(author, found_times)
     if about_someone_else:
         reasons.append(R_OTHER)
     return CrisisAssessment(tier, tuple(dict.fromkeys(reasons)), about_someone_else)
@@ -1809,7 +2247,7 @@ def _decide(author: list[_Hit], timeframes: _Timeframes) -> tuple[Tier, list[str
     urgent: list[str] = []
     concern: list[str] = []
     weak: dict[str, list[str]] = {}
-    farewells: set[int] = set()  # distinct non-pleasantry goodbye rules
+    farewells: set[tuple[int, int]] = set()  # distinct non-pleasantry goodbye phrases
     ideation = False
     for hit in author:
         kind, reason = hit.rule.kind, hit.rule.reason
@@ -1828,7 +2266,7 @@ def _decide(author: list[_Hit], timeframes: _Timeframes) -> tuple[Tier, list[str
         elif kind in _WEAK_KINDS:
             weak.setdefault(kind, []).append(reason)
             if kind == GOODBYE and not hit.rule.pleasantry:
-                farewells.add(id(hit.rule))
+                farewells.add((hit.sentence, hit.start))
             if kind != DISTRESS and timeframes.attached(hit):
                 weak.setdefault(TIMEFRAME, []).append(R_TIMEFRAME)
             # A plan or the means with a time, or "I'm doing it" once nobody is around.
@@ -1836,6 +2274,8 @@ def _decide(author: list[_Hit], timeframes: _Timeframes) -> tuple[Tier, list[str
                 kind == INTENT_IT and timeframes.covert_attached(hit)
             ):
                 urgent.extend([reason, R_TIMEFRAME])
+    if timeframes.bare and (concern or weak):
+        weak.setdefault(BARE_TIME, []).append(R_TIMEFRAME)
     with_ideation = ideation and any(k in _WEAK_WITH_IDEATION for k in weak)
     two_kinds = sum(k in _WEAK_KINDS for k in weak) >= 2
     if with_ideation or two_kinds or len(farewells) >= 2:

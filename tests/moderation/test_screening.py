@@ -1,7 +1,10 @@
 """moderation.screening: deterministic, explainable crisis screening (no database needed).
 
 The labelled set (data/labelled_messages.jsonl) was written before the rules. Lines noted
-"round 2" were written later as a held-out check and then kept as regression data.
+"round 2" were written later as a held-out check and then kept as regression data. Lines noted
+"round 3 blind" (also in data/blind_round3.jsonl) were written before reading the rules, measured
+once as they were, then used to widen the rule families; test_blind_round3_floors guards the
+figures reached afterwards.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pytest
 from moderation.screening import CrisisAssessment, assess_crisis, normalise_for_screening
 
 DATA = Path(__file__).parent / "data" / "labelled_messages.jsonl"
+BLIND_ROUND3 = Path(__file__).parent / "data" / "blind_round3.jsonl"
 RISK = {"urgent", "concern"}
 OTHER_REASON = "someone else may be at risk"
 
@@ -101,6 +105,48 @@ def test_reasons_explain_every_risk_and_only_risk(predictions):
             assert got.reasons == (OTHER_REASON,), row["text"]
         else:
             assert got.reasons == (), row["text"]
+
+
+# --- blind round 3 -------------------------------------------------------------------------
+
+# Written before the rules were read. Before round-3 work: urgent recall 0.348 (29 of 46 urgent
+# lines screened as none), concern recall 0.657, risk recall 0.494, false alarms 3/79. After:
+# every figure below was 1.0 (false alarms 0). Floors leave a 0.03 margin so a small, deliberate
+# trade-off is possible, but a slide back is not.
+BLIND_FLOORS = {
+    "urgent_recall": 0.97,
+    "urgent_precision": 0.97,
+    "concern_recall": 0.97,
+    "concern_precision": 0.97,
+    "none_recall": 0.97,
+    "risk_recall": 0.97,
+}
+BLIND_MAX_FALSE_ALARMS = 0.03
+
+
+def test_blind_round3_floors():
+    with BLIND_ROUND3.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    assert len(rows) == 160
+    pairs = [(row, assess_crisis(row["text"])) for row in rows]
+    figures = {}
+    for tier in ("urgent", "concern", "none"):
+        labelled = [got for row, got in pairs if row["label"] == tier]
+        predicted = [row for row, got in pairs if got.tier == tier]
+        figures[f"{tier}_recall"] = sum(got.tier == tier for got in labelled) / len(labelled)
+        if tier != "none":
+            hits = sum(row["label"] == tier for row in predicted)
+            figures[f"{tier}_precision"] = hits / len(predicted) if predicted else 0.0
+    risky = [got for row, got in pairs if row["label"] in RISK]
+    figures["risk_recall"] = sum(got.tier in RISK for got in risky) / len(risky)
+    wrong = _misses(pairs, lambda row, got: row["label"] != got.tier)
+    for name, floor in BLIND_FLOORS.items():
+        assert figures[name] >= floor, (name, figures[name], wrong)
+    everyday = [got for row, got in pairs if row["label"] == "none"]
+    alarms = sum(got.tier in RISK for got in everyday) / len(everyday)
+    assert alarms <= BLIND_MAX_FALSE_ALARMS, (alarms, wrong)
+    assert _misses(pairs, lambda row, got: row["label"] == "urgent" and got.tier == "none") == []
+    assert _misses(pairs, lambda row, got: row.get("other") and not got.about_someone_else) == []
 
 
 # --- explicit cases ------------------------------------------------------------------------
@@ -338,6 +384,9 @@ ADVERSARIAL = {
     "quotes and letters": "'a" * 50_000,
     "combining marks": "d\u0301" * 50_000,
     "leetspeak noise": "".join(_rng.choice("a1e3o0s5t7@$! ") for _ in range(100_000)),
+    # one sentence of nothing but times: each timeframe must not rescan the sentence
+    "time words only": "tonight at 2am " * 6_600,
+    "new phrase families repeated": "standing at the edge of the bridge, " * 2_800,
 }
 
 
@@ -345,10 +394,12 @@ ADVERSARIAL = {
 def test_adversarial_input_is_fast(name):
     text = ADVERSARIAL[name]
     assert len(text) >= 99_000
-    start = time.perf_counter()
+    # CPU time of this thread, not wall time: other work on a shared machine must not make the
+    # test flaky, while a quadratic or catastrophic pattern (tens of seconds) still fails it.
+    start = time.thread_time()
     assess_crisis(text)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"{name}: {elapsed:.3f} s"
+    elapsed = time.thread_time() - start
+    assert elapsed < 1.0, f"{name}: {elapsed:.3f} s of CPU"
 
 
 def test_deterministic():
