@@ -137,7 +137,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "community"},
+            # One Redis queue per process carries the events of all its sockets; the default
+            # capacity (100) drops live chat messages during a burst in a busy room.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "community", "capacity": 1000},
         }
     }
     CACHES = {

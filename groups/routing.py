@@ -1,3 +1,9 @@
-"""Websocket routes of the groups app (its consumers arrive with its own issue)."""
+"""Websocket routes of the groups app."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from groups.consumers import ChatConsumer
+
+websocket_urlpatterns = [
+    path("ws/groups/<slug:slug>/", ChatConsumer.as_asgi()),
+]

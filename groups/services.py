@@ -287,17 +287,14 @@ def member_mute_in_group(*, actor, group: PeerGroup, member, minutes: int, reaso
         raise GroupActionRefused(
             _("A mute in a room lasts from 1 minute to 7 days; for longer, ask a moderator.")
         )
-    with transaction.atomic():
-        sanction = moderation_services.member_sanction(
-            actor=actor,
-            member=member,
-            kind=Sanction.Kind.MUTE,
-            reason=reason,
-            group=group,
-            ends_at=timezone.now() + timedelta(minutes=minutes),
-        )
-        transaction.on_commit(lambda: broadcast.member_restricted(member.pk))
-    return sanction
+    return moderation_services.member_sanction(
+        actor=actor,
+        member=member,
+        kind=Sanction.Kind.MUTE,
+        reason=reason,
+        group=group,
+        ends_at=timezone.now() + timedelta(minutes=minutes),
+    )
 
 
 # --- ignoring ----------------------------------------------------------------------------------
@@ -307,9 +304,14 @@ def member_ignore(*, actor, other) -> MemberIgnore:
     """Stop seeing `other`'s messages, everywhere. They are not told."""
     if other.pk == actor.pk:
         raise GroupActionRefused(_("You can't ignore yourself."))
-    ignore, _created = MemberIgnore.objects.get_or_create(member=actor, ignored=other)
+    with transaction.atomic():
+        ignore, _created = MemberIgnore.objects.get_or_create(member=actor, ignored=other)
+        transaction.on_commit(lambda: broadcast.member_restricted(actor.pk))
     return ignore
 
 
 def member_unignore(*, actor, other) -> None:
-    MemberIgnore.objects.filter(member=actor, ignored=other).delete()
+    """See `other`'s messages again; open rooms show new ones at once."""
+    with transaction.atomic():
+        MemberIgnore.objects.filter(member=actor, ignored=other).delete()
+        transaction.on_commit(lambda: broadcast.member_restricted(actor.pk))

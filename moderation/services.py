@@ -263,6 +263,13 @@ def content_restore(*, actor, content: ModeratedContent, note: str = "") -> Mode
     return content
 
 
+def _tell_open_sockets(member_id: int) -> None:
+    """A member's open chat sockets re-check what they may do (closed at once when banned)."""
+    from groups import broadcast  # the rooms live in groups; moderation only tells them
+
+    broadcast.member_restricted(member_id)
+
+
 def member_sanction_check(
     *,
     actor,
@@ -327,6 +334,7 @@ def member_sanction(
                 "ends_at": ends_at.isoformat() if ends_at else None,
             },
         )
+        transaction.on_commit(lambda: _tell_open_sockets(member.pk))
     return sanction
 
 
@@ -349,6 +357,8 @@ def sanction_lift(*, actor, sanction: Sanction, reason: str = "") -> Sanction:
             sanction=sanction,
             reason=reason,
         )
+        member_id = sanction.member_id
+        transaction.on_commit(lambda: _tell_open_sockets(member_id))
     return sanction
 
 

@@ -1,0 +1,540 @@
+"""The chat room's websocket door, `/ws/groups/<slug>/` (DESIGN.md "Chat websocket").
+
+A door only: it parses frames, calls one service or selector, and answers with frames. The rules
+(who may read, post, be muted, what gets held) live in `groups.services`, `groups.permissions`
+and the moderation pipeline, which every door shares.
+
+Guarantees:
+- the handshake is checked before anything is shared: visitors are closed with 4401, unknown
+  groups with 4404, and anyone who may not read the room (not an active member, banned or
+  suspended) with 4403. The socket is accepted only to carry that close code, which a browser
+  can't see when a handshake is rejected; no frame is sent before the close;
+- every frame from the client gets an answer or its effect: bad frames get an `error` frame and
+  the socket stays usable;
+- membership is checked again on every frame, on every `chat.recheck` or
+  `chat.membership_ended` event and every HEARTBEAT_SECONDS; a member who may no longer read the
+  room is closed with 4403 at once;
+- replay (`?after_seq=N` and `sync`) comes from the database in seq order, with tombstones for
+  messages the reader may not see, so a client's seq never has a hole it can't fill.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from groups import presence, selectors, services
+from groups.broadcast import member_channel_group, room_name
+from groups.models import PeerGroup
+from groups.permissions import can_read_messages
+from groups.services import GroupActionRefused, PostResult
+from moderation.models import ContentStatus
+from moderation.pipeline import (
+    ContentRefused,
+    Decision,
+    Refusal,
+    SubmissionContext,
+    held_notice,
+    sanction_refusal,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 16 * 1024
+REPLAY_CHUNK = selectors.REPLAY_LIMIT
+# Messages a socket may have waiting to be posted before it stops reading more frames.
+OUTBOX_SIZE = 16
+# Refusals that end the member's stay in the room, not just this one message.
+ENDS_STAY = frozenset({Refusal.BANNED, Refusal.SUSPENDED})
+
+
+class CloseCode(IntEnum):
+    NOT_LOGGED_IN = 4401
+    NOT_ALLOWED = 4403
+    NO_SUCH_GROUP = 4404
+
+
+# --- reads and writes, run in a worker thread ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether the actor may be in the room now, and until when they are muted there."""
+
+    allowed: bool
+    muted_until: datetime | None = None
+
+
+def standing_in(actor, group: PeerGroup) -> Standing:
+    """May `actor` stay in the room: an active member or a moderator, not banned or
+    suspended. A mute keeps them in (they may read), and says until when."""
+    if not can_read_messages(actor, group):
+        return Standing(allowed=False)
+    code, _message, until = sanction_refusal(actor, SubmissionContext(group=group))
+    if code in ENDS_STAY:
+        return Standing(allowed=False)
+    return Standing(allowed=True, muted_until=until if code == Refusal.MUTED else None)
+
+
+@dataclass(frozen=True)
+class Admission:
+    close_code: CloseCode | None
+    group: PeerGroup | None = None
+
+
+def admit(actor, slug: str) -> Admission:
+    """The handshake check: which close code, if any, and the room."""
+    if not getattr(actor, "is_authenticated", False):
+        return Admission(CloseCode.NOT_LOGGED_IN)
+    try:
+        group = selectors.get_group(slug)
+    except Http404:
+        return Admission(CloseCode.NO_SUCH_GROUP)
+    if not standing_in(actor, group).allowed:
+        return Admission(CloseCode.NOT_ALLOWED)
+    return Admission(None, group)
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """What a newly joined socket is told; `hello` is None when the actor lost their place
+    while joining."""
+
+    hello: dict | None
+    hidden: frozenset[int] = frozenset()
+
+
+def welcome(actor, group: PeerGroup) -> Welcome:
+    """Read after the socket joined the room's channel group, so `last_seq` is never older than
+    the first live message it will receive."""
+    standing = standing_in(actor, group)
+    if not standing.allowed:
+        return Welcome(hello=None)
+    group.refresh_from_db(fields=["last_seq"])
+    return Welcome(
+        hello={
+            "type": "hello",
+            "member": actor.pseudonym,
+            "group": group.slug,
+            "last_seq": group.last_seq,
+            "muted_until": standing.muted_until.isoformat() if standing.muted_until else None,
+        },
+        hidden=selectors.hidden_authors_for(actor),
+    )
+
+
+def replay_chunk(actor, group: PeerGroup, after_seq: int) -> list[dict] | None:
+    """Up to REPLAY_CHUNK messages after `after_seq`; None when the actor may not read them."""
+    if not standing_in(actor, group).allowed:
+        return None
+    return selectors.messages_after(actor, group, after_seq=after_seq, limit=REPLAY_CHUNK)
+
+
+def typing_check(actor, group: PeerGroup) -> tuple[bool, bool]:
+    """(may stay in the room, may announce typing now). A muted member can't send, so their
+    typing is not announced."""
+    standing = standing_in(actor, group)
+    if not standing.allowed:
+        return False, False
+    if standing.muted_until is not None:
+        return True, False
+    return True, presence.typing_may_announce(group.pk, actor.pk)
+
+
+def recheck(actor, group: PeerGroup) -> tuple[bool, frozenset[int]]:
+    """(may stay in the room, the members whose messages the actor hides)."""
+    if not standing_in(actor, group).allowed:
+        return False, frozenset()
+    return True, selectors.hidden_authors_for(actor)
+
+
+@dataclass(frozen=True)
+class SendFrame:
+    body: str
+    local_id: str
+    warning: str
+
+
+@dataclass
+class Reply:
+    frames: list[dict] = field(default_factory=list)
+    close_code: CloseCode | None = None
+
+
+def error_frame(code: str, detail: str, **extra) -> dict:
+    return {"type": "error", "code": code, "detail": detail, **extra}
+
+
+def server_error_frame(local_id: str) -> dict:
+    return error_frame(
+        "server_error",
+        _("Something went wrong on our side. Please send it again; it won't post twice."),
+        local_id=local_id,
+    )
+
+
+def refusal_frame(decision: Decision, local_id: str) -> dict:
+    return error_frame(
+        decision.refusal,
+        decision.message,
+        retry_after=decision.retry_after,
+        until=decision.until.isoformat() if decision.until else None,
+        local_id=local_id,
+    )
+
+
+def signpost_frame(decision: Decision | None) -> list[dict]:
+    if decision is None or decision.signpost is None:
+        return []
+    return [{"type": "signpost", **decision.signpost.as_payload()}]
+
+
+def ack_frame(result: PostResult, local_id: str) -> dict:
+    """The author's answer: id and seq when published; held with the reason when waiting for a
+    moderator; for a repeat of a message that was later taken down before it was published,
+    its status."""
+    message = result.message
+    if message.status == ContentStatus.HELD:
+        return {"type": "ack", "local_id": local_id, "status": "held", "reason": held_notice()}
+    if message.seq is not None:
+        return {"type": "ack", "local_id": local_id, "id": message.pk, "seq": message.seq}
+    return {"type": "ack", "local_id": local_id, "id": message.pk, "status": message.status}
+
+
+def post_message(actor, group: PeerGroup, *, body: str, local_id: str, warning: str) -> Reply:
+    """Send one message through `services.chat_message_post` and turn the outcome into frames."""
+    try:
+        result = services.chat_message_post(
+            actor=actor, group=group, body=body, local_id=local_id, content_warning=warning
+        )
+    except PermissionDenied:
+        return Reply(close_code=CloseCode.NOT_ALLOWED)
+    except GroupActionRefused as refused:
+        return Reply([error_frame("bad_frame", str(refused), local_id=local_id)])
+    except ContentRefused as refused:
+        decision = refused.decision
+        return Reply(
+            [refusal_frame(decision, local_id), *signpost_frame(decision)],
+            close_code=CloseCode.NOT_ALLOWED if decision.refusal in ENDS_STAY else None,
+        )
+    return Reply([ack_frame(result, local_id), *signpost_frame(result.decision)])
+
+
+# --- the consumer ---------------------------------------------------------------------------------
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    """One socket of one member in one group's room."""
+
+    group: PeerGroup | None = None
+
+    # -- connection
+
+    async def connect(self) -> None:
+        self.group = None
+        self.closing = False
+        self.hidden: frozenset[int] = frozenset()
+        self.presence_version = -1
+        self.tasks: list[asyncio.Task] = []
+        self.outbox: asyncio.Queue[SendFrame] = asyncio.Queue(maxsize=OUTBOX_SIZE)
+        self.member = self.scope.get("user")
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        admission = await database_sync_to_async(admit)(self.member, slug)
+        if admission.close_code is not None:
+            # Accepted only so the browser sees why; nothing else is sent.
+            await self.accept()
+            await self.close(code=admission.close_code)
+            return
+        group = admission.group
+        self.channel_groups = (room_name(group.pk), member_channel_group(self.member.pk))
+        for name in self.channel_groups:
+            await self.channel_layer.group_add(name, self.channel_name)
+        self.group = group
+        greeting = await database_sync_to_async(welcome)(self.member, group)
+        await self.accept()
+        if greeting.hello is None:
+            await self.shut(CloseCode.NOT_ALLOWED)
+            return
+        self.hidden = greeting.hidden
+        await self.send_json(greeting.hello)
+        await self.enter_presence()
+        self.tasks = [
+            asyncio.create_task(self.keep_alive()),
+            asyncio.create_task(self.post_in_order()),
+        ]
+        after_seq = self.query_after_seq()
+        if after_seq == -1:
+            await self.send_error("bad_frame", _("after_seq must be a whole number of 0 or more."))
+        elif after_seq is not None:
+            await self.replay(after_seq)
+
+    def query_after_seq(self) -> int | None:
+        """`?after_seq=N` from the URL: N, None when absent, -1 when it is not a valid N."""
+        values = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("after_seq")
+        if not values:
+            return None
+        try:
+            return max(int(values[-1]), -1)
+        except ValueError:
+            return -1
+
+    async def disconnect(self, code: int) -> None:
+        await self.leave()
+
+    async def leave(self) -> None:
+        """Stop listening and leave presence. Safe to call more than once."""
+        group, self.group = self.group, None
+        if group is None:
+            return
+        for task in self.tasks:
+            if task is not asyncio.current_task():
+                task.cancel()
+        for name in self.channel_groups:
+            await self.channel_layer.group_discard(name, self.channel_name)
+        change = await self.presence_call(presence.connection_leave, group.pk, self.channel_name)
+        if change is not None and change.changed:
+            await self.announce_presence(group, change.presence)
+
+    async def shut(self, code: CloseCode) -> None:
+        """Close this socket with `code` and leave the room now."""
+        if self.closing:
+            return
+        self.closing = True
+        await self.leave()
+        await self.close(code=code)
+
+    # -- frames from the client
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.group is None:
+            return  # a refused socket, or one being closed
+        if text_data is None:
+            await self.send_error("bad_frame", _("Please send JSON text frames."))
+            return
+        if len(text_data) > MAX_FRAME_BYTES or len(text_data.encode()) > MAX_FRAME_BYTES:
+            await self.send_error(
+                "too_large",
+                _("That frame is too large (the limit is %(limit)s KiB). Please send less text.")
+                % {"limit": MAX_FRAME_BYTES // 1024},
+            )
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_error("bad_json", _("That frame was not valid JSON."))
+            return
+        if not isinstance(content, dict):
+            await self.send_error("bad_frame", _("A frame must be a JSON object with a type."))
+            return
+        try:
+            await self.receive_json(content)
+        except Exception:
+            logger.exception("chat frame failed in group %s", getattr(self.group, "pk", None))
+            local_id = content.get("local_id")
+            await self.send_json(server_error_frame(local_id if isinstance(local_id, str) else ""))
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        handlers = {
+            "message.send": self.on_send,
+            "typing": self.on_typing,
+            "sync": self.on_sync,
+        }
+        kind = content.get("type")
+        handler = handlers.get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            await self.send_error(
+                "unknown_type",
+                _("Unknown frame type. Use message.send, typing or sync."),
+            )
+            return
+        await handler(content)
+
+    async def on_send(self, content: dict) -> None:
+        body = content.get("body")
+        local_id = content.get("local_id", "")
+        warning = content.get("content_warning", "")
+        if not isinstance(local_id, str):
+            await self.send_error("bad_frame", _("local_id must be a string."), local_id="")
+            return
+        if not isinstance(body, str) or not isinstance(warning, str):
+            await self.send_error(
+                "bad_frame",
+                _("A message needs a text body (and, if given, a text content warning)."),
+                local_id=local_id,
+            )
+            return
+        # Waits only when OUTBOX_SIZE messages are already waiting (a flood).
+        await self.outbox.put(SendFrame(body=body, local_id=local_id, warning=warning))
+
+    async def post_in_order(self) -> None:
+        """Post this socket's messages one at a time, in the order they were sent. Runs beside
+        the event loop of the consumer, so live messages keep flowing while a post waits for
+        the database."""
+        while self.group is not None:
+            frame = await self.outbox.get()
+            group = self.group
+            if group is None:
+                return
+            try:
+                reply = await database_sync_to_async(post_message)(
+                    self.member,
+                    group,
+                    body=frame.body,
+                    local_id=frame.local_id,
+                    warning=frame.warning,
+                )
+            except Exception:
+                logger.exception("chat message post failed in group %s", group.pk)
+                reply = Reply([server_error_frame(frame.local_id)])
+            for answer in reply.frames:
+                await self.send_json(answer)
+            if reply.close_code is not None:
+                await self.shut(reply.close_code)
+
+    async def on_typing(self, content: dict) -> None:
+        group = self.group
+        allowed, announce = await database_sync_to_async(typing_check)(self.member, group)
+        if not allowed:
+            await self.shut(CloseCode.NOT_ALLOWED)
+            return
+        if announce:
+            await self.channel_layer.group_send(
+                room_name(group.pk),
+                {
+                    "type": "chat.typing",
+                    "member_id": self.member.pk,
+                    "member": self.member.pseudonym,
+                },
+            )
+
+    async def on_sync(self, content: dict) -> None:
+        after_seq = content.get("after_seq")
+        if isinstance(after_seq, bool) or not isinstance(after_seq, int) or after_seq < 0:
+            await self.send_error(
+                "bad_frame", _("sync needs after_seq, a whole number of 0 or more.")
+            )
+            return
+        await self.replay(after_seq)
+
+    async def replay(self, after_seq: int) -> None:
+        """Every message after `after_seq`, from the database, in chunks, in seq order."""
+        while self.group is not None:
+            chunk = await database_sync_to_async(replay_chunk)(self.member, self.group, after_seq)
+            if chunk is None:
+                await self.shut(CloseCode.NOT_ALLOWED)
+                return
+            for payload in chunk:
+                await self.send_json({"type": "message.new", "message": payload})
+            if len(chunk) < REPLAY_CHUNK:
+                return
+            after_seq = chunk[-1]["seq"]
+
+    async def send_error(self, code: str, detail: str, **extra) -> None:
+        await self.send_json(error_frame(code, detail, **extra))
+
+    # -- events from the channel layer (see groups.broadcast)
+
+    async def chat_message(self, event: dict) -> None:
+        payload = event["message"]
+        if payload.get("author_id") in self.hidden:
+            payload = {"id": payload["id"], "seq": payload["seq"], "hidden": True}
+        await self.send_json({"type": "message.new", "message": payload})
+
+    async def chat_removed(self, event: dict) -> None:
+        await self.send_json({"type": "message.removed", "id": event["id"], "seq": event["seq"]})
+
+    async def chat_membership_ended(self, event: dict) -> None:
+        if self.group is not None and event.get("group_id") == self.group.pk:
+            await self.chat_recheck(event)
+
+    async def chat_recheck(self, event: dict) -> None:
+        """A sanction or membership changed: close if the member may no longer be here, and
+        pick up a changed ignore list."""
+        group = self.group
+        if group is None:
+            return
+        allowed, hidden = await database_sync_to_async(recheck)(self.member, group)
+        if not allowed:
+            await self.shut(CloseCode.NOT_ALLOWED)
+            return
+        self.hidden = hidden
+
+    async def chat_typing(self, event: dict) -> None:
+        if event["member_id"] == self.member.pk or event["member_id"] in self.hidden:
+            return
+        await self.send_json({"type": "typing", "member": event["member"]})
+
+    async def chat_presence(self, event: dict) -> None:
+        if event["version"] <= self.presence_version:
+            return  # an older list arrived after a newer one
+        self.presence_version = event["version"]
+        await self.send_json({"type": "presence", "online": event["online"]})
+
+    # -- presence
+
+    async def presence_call(self, function, *args, **kwargs):
+        """Presence is a courtesy: a cache failure is logged, never fatal to the socket."""
+        try:
+            return await sync_to_async(function, thread_sensitive=False)(*args, **kwargs)
+        except Exception:
+            logger.exception("presence update failed")
+            return None
+
+    async def enter_presence(self) -> None:
+        group = self.group
+        change = await self.presence_call(
+            presence.connection_enter,
+            group.pk,
+            self.channel_name,
+            member_id=self.member.pk,
+            pseudonym=self.member.pseudonym,
+        )
+        if change is None:
+            return
+        await self.chat_presence(
+            {"version": change.presence.version, "online": list(change.presence.online)}
+        )
+        if change.changed:
+            await self.announce_presence(group, change.presence)
+
+    async def announce_presence(self, group: PeerGroup, room: presence.RoomPresence) -> None:
+        await self.channel_layer.group_send(
+            room_name(group.pk),
+            {"type": "chat.presence", "version": room.version, "online": list(room.online)},
+        )
+
+    async def keep_alive(self) -> None:
+        """Every HEARTBEAT_SECONDS: stay listed in presence, check the member may still be
+        here (a lost `membership_ended` event is caught here), pick up a changed ignore list."""
+        while self.group is not None:
+            await asyncio.sleep(presence.HEARTBEAT_SECONDS)
+            group = self.group
+            if group is None:
+                return
+            try:
+                await self.chat_recheck({})
+            except Exception:
+                logger.exception("chat heartbeat check failed in group %s", group.pk)
+            if self.group is None:
+                return
+            change = await self.presence_call(
+                presence.connection_refresh,
+                group.pk,
+                self.channel_name,
+                member_id=self.member.pk,
+                pseudonym=self.member.pseudonym,
+            )
+            if change is not None and change.changed:
+                await self.announce_presence(group, change.presence)
