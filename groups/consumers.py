@@ -153,11 +153,12 @@ def typing_check(actor, group: PeerGroup) -> tuple[bool, bool]:
     return True, presence.typing_may_announce(group.pk, actor.pk)
 
 
-def recheck(actor, group: PeerGroup) -> tuple[bool, frozenset[int]]:
-    """(may stay in the room, the members whose messages the actor hides)."""
-    if not standing_in(actor, group).allowed:
-        return False, frozenset()
-    return True, selectors.hidden_authors_for(actor)
+def recheck(actor, group: PeerGroup) -> tuple[Standing, frozenset[int]]:
+    """(the actor's standing now, the members whose messages the actor hides)."""
+    standing = standing_in(actor, group)
+    if not standing.allowed:
+        return standing, frozenset()
+    return standing, selectors.hidden_authors_for(actor)
 
 
 @dataclass(frozen=True)
@@ -465,11 +466,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         group = self.group
         if group is None:
             return
-        allowed, hidden = await database_sync_to_async(recheck)(self.member, group)
-        if not allowed:
+        standing, hidden = await database_sync_to_async(recheck)(self.member, group)
+        if not standing.allowed:
             await self.shut(CloseCode.NOT_ALLOWED)
             return
         self.hidden = hidden
+        # A mute given or lifted while connected reaches the composer at once.
+        until = standing.muted_until.isoformat() if standing.muted_until else None
+        await self.send_json({"type": "standing", "muted_until": until})
 
     async def chat_typing(self, event: dict) -> None:
         if event["member_id"] == self.member.pk or event["member_id"] in self.hidden:

@@ -454,6 +454,22 @@ async def test_muted_member_is_told_until_when_and_nothing_is_stored(
     assert (await second.next("hello"))["muted_until"] == error["until"]
 
 
+async def test_mute_given_and_lifted_while_connected_reaches_the_member_at_once(
+    sockets, room, robin, facilitator
+):
+    socket = await join(sockets, robin, room)
+    sanction = await sync(services.member_mute_in_group)(
+        actor=facilitator, group=room, member=robin, minutes=30, reason="Let's cool down."
+    )
+
+    muted = await socket.next("standing")
+    await sync(moderation_services.sanction_lift)(actor=facilitator, sanction=sanction)
+    lifted = await socket.next("standing")
+
+    assert muted["muted_until"] == sanction.ends_at.isoformat()
+    assert lifted["muted_until"] is None
+
+
 async def test_sending_too_fast_gets_an_error_with_retry_after(sockets, room, robin, settings):
     settings.MODERATION_RATE_LIMITS = {**settings.MODERATION_RATE_LIMITS, "chat": (2, 30)}
     socket = await join(sockets, robin, room)

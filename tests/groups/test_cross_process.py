@@ -268,19 +268,19 @@ async def test_messages_and_presence_cross_between_two_processes_both_ways(serve
     try:
         await wait_for(
             lambda: bob.presence and bob.presence[-1] == ["Sender 0", "Sender 1"],
-            timeout=5,
+            timeout=15,
             what="presence across processes",
         )
         await wait_for(
             lambda: alice.presence and alice.presence[-1] == ["Sender 0", "Sender 1"],
-            timeout=5,
+            timeout=15,
             what="presence across processes",
         )
 
         await alice.send("from-a", "Hello from the first process.")
-        await wait_for(lambda: 1 in bob.by_seq, timeout=5, what="a's message at b")
+        await wait_for(lambda: 1 in bob.by_seq, timeout=15, what="a's message at b")
         await bob.send("from-b", "And hello back from the second.")
-        await wait_for(lambda: 2 in alice.by_seq, timeout=5, what="b's message at a")
+        await wait_for(lambda: 2 in alice.by_seq, timeout=15, what="b's message at a")
 
         assert bob.by_seq[1]["author"] == "Sender 0"
         assert bob.by_seq[1]["body_html"] == "<p>Hello from the first process.</p>\n"
@@ -290,7 +290,7 @@ async def test_messages_and_presence_cross_between_two_processes_both_ways(serve
 
         await alice.close()
         await wait_for(
-            lambda: bob.presence[-1] == ["Sender 1"], timeout=5, what="a leaving, seen at b"
+            lambda: bob.presence[-1] == ["Sender 1"], timeout=15, what="a leaving, seen at b"
         )
     finally:
         await alice.close()
