@@ -31,8 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 LOOPBACK = "127.0.0.1"
 ROOMS = (10, 50)
-SENDERS = 10  # members who send in each room
-SEND_INTERVAL = 2.0  # seconds between one sender's messages (the chat limit is 20 per 30 s)
+# Heavier runs: BENCH_CHAT_SENDERS=50 BENCH_CHAT_INTERVAL=1.5 python bench/bench_chat_fanout.py
+SENDERS = int(os.environ.get("BENCH_CHAT_SENDERS", "10"))  # members who send in each room
+# Seconds between one sender's messages (the chat limit is 20 per 30 s, so not below 1.5).
+SEND_INTERVAL = float(os.environ.get("BENCH_CHAT_INTERVAL", "2.0"))
 SEND_SECONDS = 10.0
 DRAIN_SECONDS = 2.0
 
