@@ -160,20 +160,23 @@ def _locked(content: ModeratedContent) -> ModeratedContent:
     return type(content).objects.select_for_update().get(pk=content.pk)
 
 
+def _mark_resolved(item: QueueItem, *, actor, resolution: str, note: str) -> None:
+    item.state = QueueItem.State.RESOLVED
+    item.resolution = resolution
+    item.resolution_note = note
+    item.resolved_by = actor
+    item.resolved_at = timezone.now()
+    item.save(
+        update_fields=["state", "resolution", "resolution_note", "resolved_by", "resolved_at"]
+    )
+
+
 def _resolve_open_items(*, actor, content: ModeratedContent, resolution: str, note: str) -> None:
-    now = timezone.now()
     items = QueueItem.objects.select_for_update().filter(
         content_type=_content_type(content), object_id=content.pk
     )
     for item in items.exclude(state=QueueItem.State.RESOLVED):
-        item.state = QueueItem.State.RESOLVED
-        item.resolution = resolution
-        item.resolution_note = note
-        item.resolved_by = actor
-        item.resolved_at = now
-        item.save(
-            update_fields=["state", "resolution", "resolution_note", "resolved_by", "resolved_at"]
-        )
+        _mark_resolved(item, actor=actor, resolution=resolution, note=note)
 
 
 def _clean_reason(reason: str, *, required: bool) -> str:
@@ -429,14 +432,7 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
             raise ModerationConflict(
                 _("This is still held. Approve it or remove it; that closes the item too.")
             )
-        item.state = QueueItem.State.RESOLVED
-        item.resolution = resolution
-        item.resolution_note = note
-        item.resolved_by = actor
-        item.resolved_at = timezone.now()
-        item.save(
-            update_fields=["state", "resolution", "resolution_note", "resolved_by", "resolved_at"]
-        )
+        _mark_resolved(item, actor=actor, resolution=resolution, note=note)
         _audit(
             actor=actor,
             verb=ModerationAction.Verb.QUEUE_RESOLVED,
