@@ -10,7 +10,6 @@ refusal shape (400, or 429 with Retry-After). Visitors get 403 wherever an accou
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -19,14 +18,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community.api import refusal_response
-from community.models import Member
-from community.validators import identity_key
 from groups import permissions, selectors, services
 from groups.frames import message_payload
-from groups.models import ChatMessage, MemberIgnore, Membership, PeerGroup
+from groups.models import PeerGroup
 from groups.selectors import GroupListing
 from groups.serializers import (
-    MAX_DB_INT,
     ChatRefusalSerializer,
     DetailSerializer,
     GroupDetailSerializer,
@@ -62,59 +58,11 @@ def _refused(error: Exception, code: int = status.HTTP_400_BAD_REQUEST) -> Respo
 # --- lookups: each scoped to a group the actor may read, 404 otherwise -------------------------
 
 
-def _room(actor, slug: str) -> PeerGroup:
-    return selectors.get_room_for(actor, slug)
-
-
 def _facilitated_room(actor, slug: str) -> PeerGroup:
     """A group the actor reads (else 404) and facilitates (else 403)."""
-    group = _room(actor, slug)
+    group = selectors.get_room_for(actor, slug)
     permissions.check_facilitate(actor, group)
     return group
-
-
-def _db_id(value: int) -> int:
-    if value > MAX_DB_INT:
-        raise Http404("No such item.")
-    return value
-
-
-def _membership_by_id(group: PeerGroup, pk: int) -> Membership:
-    membership = (
-        Membership.objects.filter(group=group, pk=_db_id(pk)).select_related("member").first()
-    )
-    if membership is None:
-        raise Http404("No such request.")
-    return membership
-
-
-def _membership_by_pseudonym(group: PeerGroup, pseudonym: str) -> Membership:
-    membership = (
-        Membership.objects.filter(group=group, member__pseudonym_key=identity_key(pseudonym))
-        .select_related("member", "group")
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such member in this group.")
-    return membership
-
-
-def _message(group: PeerGroup, pk: int) -> ChatMessage:
-    message = (
-        ChatMessage.objects.filter(group=group, pk=_db_id(pk))
-        .select_related("author", "group")
-        .first()
-    )
-    if message is None:
-        raise Http404("No such message in this group.")
-    return message
-
-
-def _member(pseudonym: str) -> Member:
-    member = Member.objects.filter(pseudonym_key=identity_key(pseudonym)).first()
-    if member is None:
-        raise Http404("No such member.")
-    return member
 
 
 # --- groups -----------------------------------------------------------------------------------
@@ -211,7 +159,7 @@ class _JoinRequestDecisionView(APIView):
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
         group = _facilitated_room(request.user, slug)
-        membership = _membership_by_id(group, pk)
+        membership = selectors.membership_in_group(group, pk)
         decide = (
             services.membership_request_approve
             if self.approve
@@ -260,7 +208,7 @@ class MemberRemoveView(APIView):
         group = _facilitated_room(request.user, slug)
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = _membership_by_pseudonym(group, pseudonym)
+        membership = selectors.membership_by_pseudonym(group, pseudonym)
         try:
             membership = services.membership_remove(
                 actor=request.user,
@@ -292,7 +240,7 @@ class MessageListView(APIView):
         ),
     )
     def get(self, request: Request, slug: str) -> Response:
-        group = _room(request.user, slug)
+        group = selectors.get_room_for(request.user, slug)
         query = MessageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
@@ -329,7 +277,7 @@ class MessageListView(APIView):
         summary="Send a message to the room (moderated like every post)",
     )
     def post(self, request: Request, slug: str) -> Response:
-        group = _room(request.user, slug)
+        group = selectors.get_room_for(request.user, slug)
         serializer = MessagePostSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -377,7 +325,7 @@ class MessageRemoveView(APIView):
         group = _facilitated_room(request.user, slug)
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        message = _message(group, pk)
+        message = selectors.message_in_group(group, pk)
         try:
             message = services.chat_message_remove(
                 actor=request.user, message=message, reason=serializer.validated_data["reason"]
@@ -401,7 +349,7 @@ class MuteView(APIView):
         serializer = MuteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        membership = _membership_by_pseudonym(group, data["member"])
+        membership = selectors.membership_by_pseudonym(group, data["member"])
         try:
             sanction = services.member_mute_in_group(
                 actor=request.user,
@@ -432,11 +380,7 @@ class IgnoreListView(APIView):
         summary="Members whose messages you have chosen not to see",
     )
     def get(self, request: Request) -> Response:
-        ignores = (
-            MemberIgnore.objects.filter(member=request.user)
-            .select_related("ignored")
-            .order_by("ignored__pseudonym")
-        )
+        ignores = selectors.ignores_of(request.user)
         return Response(IgnoreSerializer(ignores, many=True).data)
 
 
@@ -450,7 +394,7 @@ class IgnoreView(APIView):
         summary="Stop seeing a member's messages (they are not told)",
     )
     def put(self, request: Request, pseudonym: str) -> Response:
-        other = _member(pseudonym)
+        other = selectors.member_by_pseudonym(pseudonym)
         try:
             ignore = services.member_ignore(actor=request.user, other=other)
         except services.GroupActionRefused as error:
@@ -463,5 +407,5 @@ class IgnoreView(APIView):
         summary="See a member's messages again",
     )
     def delete(self, request: Request, pseudonym: str) -> Response:
-        services.member_unignore(actor=request.user, other=_member(pseudonym))
+        services.member_unignore(actor=request.user, other=selectors.member_by_pseudonym(pseudonym))
         return Response(status=status.HTTP_204_NO_CONTENT)

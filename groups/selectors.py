@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from community.models import Member
+from community.validators import identity_key
 from groups import permissions
 from groups.frames import message_payload
 from groups.models import ChatMessage, GroupSession, MemberIgnore, Membership, PeerGroup
@@ -17,6 +19,9 @@ from moderation.models import ContentStatus
 
 HISTORY_PAGE = 50
 REPLAY_LIMIT = 500
+# Ids from URLs are checked against the database's range: a larger one exists nowhere, and
+# SQLite would raise instead of answering "no such row".
+MAX_DB_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,49 @@ def get_facilitated_group_for(actor, slug: str) -> PeerGroup:
     if not permissions.can_facilitate(actor, group):
         raise Http404("No such group.")
     return group
+
+
+def _found(row, what: str):
+    if row is None:
+        raise Http404(f"No such {what}.")
+    return row
+
+
+def _in_range(pk: int) -> int:
+    if not 0 < pk <= MAX_DB_ID:
+        raise Http404("No such item.")
+    return pk
+
+
+def membership_in_group(group: PeerGroup, pk: int, *, state: str | None = None) -> Membership:
+    """A membership of this group by id (optionally in one state); 404 otherwise."""
+    rows = Membership.objects.filter(group=group, pk=_in_range(pk))
+    if state is not None:
+        rows = rows.filter(state=state)
+    return _found(rows.select_related("member", "group").first(), "membership in this group")
+
+
+def membership_by_pseudonym(group: PeerGroup, pseudonym: str) -> Membership:
+    rows = Membership.objects.filter(group=group, member__pseudonym_key=identity_key(pseudonym))
+    return _found(rows.select_related("member", "group").first(), "member in this group")
+
+
+def message_in_group(group: PeerGroup, pk: int) -> ChatMessage:
+    rows = ChatMessage.objects.filter(group=group, pk=_in_range(pk))
+    return _found(rows.select_related("author", "group").first(), "message in this group")
+
+
+def member_by_pseudonym(pseudonym: str) -> Member:
+    """A member by pseudonym only (never by email: that would reveal who has an account)."""
+    return _found(Member.objects.filter(pseudonym_key=identity_key(pseudonym)).first(), "member")
+
+
+def ignores_of(actor) -> QuerySet[MemberIgnore]:
+    return (
+        MemberIgnore.objects.filter(member=actor)
+        .select_related("ignored")
+        .order_by("ignored__pseudonym")
+    )
 
 
 def upcoming_sessions(group: PeerGroup, *, limit: int = 3) -> list[GroupSession]:

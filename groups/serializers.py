@@ -9,10 +9,10 @@ from rest_framework import serializers
 
 from community.api import RefusalSerializer, SignpostSerializer
 from groups.models import GroupSession, Membership, PeerGroup
-from groups.selectors import HISTORY_PAGE, REPLAY_LIMIT, GroupListing
+from groups.selectors import HISTORY_PAGE, MAX_DB_ID, REPLAY_LIMIT, GroupListing
 
 # The largest value a seq or an id can have in the database (a signed 64-bit integer).
-MAX_DB_INT = 2**63 - 1
+
 MAX_HISTORY_PAGE = 100
 MAX_CONTENT_WARNING = 120
 
@@ -185,15 +185,15 @@ class ReasonInputSerializer(serializers.Serializer):
 
 class MessageQuerySerializer(serializers.Serializer):
     before_seq = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_DB_INT, help_text="History before this seq."
+        required=False, min_value=1, max_value=MAX_DB_ID, help_text="History before this seq."
     )
     after_seq = serializers.IntegerField(
-        required=False, min_value=0, max_value=MAX_DB_INT, help_text="Replay after this seq."
+        required=False, min_value=0, max_value=MAX_DB_ID, help_text="Replay after this seq."
     )
     limit = serializers.IntegerField(
         required=False,
         min_value=1,
-        max_value=MAX_DB_INT,
+        max_value=MAX_DB_ID,
         help_text=f"History: 1 to {MAX_HISTORY_PAGE} (default {HISTORY_PAGE}). "
         f"Replay: 1 to {REPLAY_LIMIT} (default {REPLAY_LIMIT}).",
     )

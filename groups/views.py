@@ -11,7 +11,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -151,8 +151,8 @@ def group_requests(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _decide(request: HttpRequest, slug: str, membership_id: int, *, approve: bool) -> HttpResponse:
     group = selectors.get_facilitated_group_for(request.user, slug)
-    membership = selectors.pending_requests(group).filter(pk=membership_id).first()
-    if membership is None:
+    membership = selectors.membership_in_group(group, membership_id)
+    if membership.state != Membership.State.REQUESTED:
         messages.info(request, _("This request has already been answered or withdrawn."))
         return redirect("groups:requests", slug=group.slug)
     service = (
@@ -190,9 +190,7 @@ def request_decline(request: HttpRequest, slug: str, membership_id: int) -> Http
 def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     """Remove a member from the group, with a reason they will see."""
     group = selectors.get_facilitated_group_for(request.user, slug)
-    membership = selectors.active_members(group).filter(pk=membership_id).first()
-    if membership is None:
-        raise Http404("No such member in this group.")
+    membership = selectors.membership_in_group(group, membership_id, state=Membership.State.ACTIVE)
     form = RemoveMemberForm(request.POST, prefix=f"remove-{membership.pk}")
     if not form.is_valid():
         return _requests_page(request, group, failed_form=(membership.pk, form), status=400)

@@ -436,6 +436,17 @@ def test_facilitator_approves_a_request(facilitator_client, private_group):
     assert client_for(asker).get("/groups/family/room/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "action", ["requests/{}/approve/", "requests/{}/decline/", "members/{}/remove/"]
+)
+@pytest.mark.parametrize("pk", [999_999, 2**63, 10**30])
+def test_unknown_or_out_of_range_ids_are_404_not_an_error(facilitator_client, action, pk):
+    response = facilitator_client.post(
+        f"/groups/family/{action.format(pk)}", {"remove-reason": "x"}
+    )
+    assert response.status_code == 404
+
+
 def test_facilitator_declines_a_request(facilitator_client, private_group):
     asker = settled(pseudonym="Quinn Asks")
     membership = MembershipFactory(group=private_group, member=asker, state="requested")
