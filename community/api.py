@@ -130,6 +130,9 @@ class RefusalSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     retry_after = serializers.IntegerField()
+    until = serializers.DateTimeField(
+        allow_null=True, help_text="When a mute or pause ends, if it does."
+    )
     signpost = SignpostSerializer(allow_null=True)
 
 
@@ -141,6 +144,9 @@ def refusal_response(decision: Decision) -> Response:
             "detail": decision.message,
             "code": decision.refusal,
             "retry_after": decision.retry_after,
+            "until": serializers.DateTimeField().to_representation(decision.until)
+            if decision.until
+            else None,
             "signpost": decision.signpost.as_payload() if decision.signpost else None,
         },
         status=status.HTTP_429_TOO_MANY_REQUESTS if rate_limited else status.HTTP_400_BAD_REQUEST,

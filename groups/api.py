@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api import refusal_response
+from community.api import RefusalSerializer, refusal_response
 from groups import permissions, selectors, services
 from groups.frames import message_payload
 from groups.models import PeerGroup
 from groups.selectors import GroupListing
 from groups.serializers import (
-    ChatRefusalSerializer,
     DetailSerializer,
     GroupDetailSerializer,
     GroupSerializer,
@@ -268,11 +267,11 @@ class MessageListView(APIView):
                 MessagePostResultSerializer, description="A repeated local_id: the first answer."
             ),
             400: OpenApiResponse(
-                ChatRefusalSerializer, description="Refused (or bad input: `{detail}`)."
+                RefusalSerializer, description="Refused (or bad input: `{detail}`)."
             ),
             403: FORBIDDEN,
             404: NOT_FOUND,
-            429: OpenApiResponse(ChatRefusalSerializer, description="Posting too fast."),
+            429: OpenApiResponse(RefusalSerializer, description="Posting too fast."),
         },
         summary="Send a message to the room (moderated like every post)",
     )
@@ -290,10 +289,7 @@ class MessageListView(APIView):
                 content_warning=data["content_warning"],
             )
         except ContentRefused as refused:
-            response = refusal_response(refused.decision)
-            until = refused.decision.until
-            response.data["until"] = serializers.DateTimeField().to_representation(until)
-            return response
+            return refusal_response(refused.decision)
         except services.GroupActionRefused as error:
             return _refused(error)
         message = result.message

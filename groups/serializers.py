@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.api import RefusalSerializer, SignpostSerializer
+from community.api import SignpostSerializer
 from groups.models import GroupSession, Membership, PeerGroup
 from groups.selectors import HISTORY_PAGE, MAX_DB_ID, REPLAY_LIMIT, GroupListing
 
@@ -142,12 +142,6 @@ class MessagePostResultSerializer(serializers.Serializer):
     )
     notice = serializers.CharField(allow_blank=True)
     signpost = SignpostSerializer(allow_null=True, help_text="Support offered to you only.")
-
-
-class ChatRefusalSerializer(RefusalSerializer):
-    until = serializers.DateTimeField(
-        allow_null=True, help_text="When a mute or pause ends, if it does."
-    )
 
 
 class MessageRemovedSerializer(serializers.Serializer):

@@ -377,6 +377,21 @@ def _evaluate(
         draft.queue_reasons.append(queue_reason)
 
 
+def _refused_before_rendering(draft: _Draft) -> bool:
+    """Empty or too long: refused before the (costly) rendering. A too-long text is still
+    screened, so a cry for help in it is signposted."""
+    if not draft.body:
+        draft.refuse(Refusal.EMPTY, _("Please write something before sending."), _("empty"))
+        return True
+    try:
+        check_length(draft.body, draft.kind)
+    except ContentTooLong as error:
+        _screen_crisis(draft)
+        draft.refuse(Refusal.TOO_LONG, error.message, _("too long"))
+        return True
+    return False
+
+
 def _active_words() -> list[WatchedWord]:
     return list(WatchedWord.objects.filter(is_active=True).only("phrase", "action", "reason"))
 
@@ -387,14 +402,7 @@ def submit(*, actor, kind: str, text: str, context: SubmissionContext | None = N
     context = context or SubmissionContext()
     kind = ContentKind(kind)
     draft = _Draft(kind=kind, body=_normalise_body(text if isinstance(text, str) else ""))
-    if not draft.body:
-        draft.refuse(Refusal.EMPTY, _("Please write something before sending."), _("empty"))
-        return _decision(draft, None)
-    try:
-        check_length(draft.body, kind)
-    except ContentTooLong as error:
-        _screen_crisis(draft)
-        draft.refuse(Refusal.TOO_LONG, error.message, _("too long"))
+    if _refused_before_rendering(draft):
         return _decision(draft, _signpost(actor, draft))
     exempt = _exempt_from_member_rules(actor)
     code, message, until = sanction_refusal(actor, context)
@@ -427,14 +435,6 @@ def screen_text(text: str, *, kind: str = ContentKind.FORUM_POST) -> Decision:
     """The decision for an established member posting in an open space: what moderators see
     when they try a text with `manage.py screen`. No signpost is built (no member)."""
     draft = _Draft(kind=ContentKind(kind), body=_normalise_body(text))
-    if not draft.body:
-        draft.refuse(Refusal.EMPTY, _("Please write something before sending."), _("empty"))
-        return _decision(draft, None)
-    try:
-        check_length(draft.body, kind)
-    except ContentTooLong as error:
-        _screen_crisis(draft)
-        draft.refuse(Refusal.TOO_LONG, error.message, _("too long"))
-        return _decision(draft, None)
-    _evaluate(draft, words=_active_words())
+    if not _refused_before_rendering(draft):
+        _evaluate(draft, words=_active_words())
     return _decision(draft, None)

@@ -206,3 +206,13 @@ def test_api_delete_removes_and_needs_sign_in(settled_client):
     assert settled_client.get("/api/v1/me/about/").json()["about"] is None
     assert client.delete("/api/v1/me/about/").status_code == 403
     assert put_about(client, {"text": "x"}).status_code == 403
+
+
+def test_api_refusal_says_until_when_a_mute_ends(settled_client, settled, moderator):
+    until = timezone.now() + timedelta(hours=3)
+    Sanction.objects.create(
+        member=settled, kind="mute", reason="A short pause.", ends_at=until, created_by=moderator
+    )
+    body = put_about(settled_client, {"text": "hello"}).json()
+    assert body["code"] == "muted"
+    assert body["until"] == until.isoformat().replace("+00:00", "Z")
