@@ -5,9 +5,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from community.models import CrisisResource, Member, ProfileText
+from community.models import (
+    Category,
+    CrisisResource,
+    Member,
+    Notification,
+    Post,
+    ProfileText,
+    Reaction,
+    Subscription,
+    Thread,
+)
 from community.validators import identity_key
-from moderation.admin import ModeratedContentAdmin
+from moderation.admin import ModeratedContentAdmin, ReadOnlyAdmin
 
 
 class MemberIdentityMixin:
@@ -97,3 +107,74 @@ class CrisisResourceAdmin(admin.ModelAdmin):
 @admin.register(ProfileText)
 class ProfileTextAdmin(ModeratedContentAdmin):
     list_select_related = ["author"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "visibility", "group", "is_premoderated", "order"]
+    list_filter = ["visibility", "is_premoderated"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["group"]
+
+
+@admin.register(Thread)
+class ThreadAdmin(ModeratedContentAdmin):
+    list_display = [
+        "title",
+        "category",
+        "author",
+        "status",
+        "is_anonymous",
+        "is_pinned",
+        "is_locked",
+        "created_at",
+    ]
+    list_filter = ["status", "category", "is_pinned", "is_locked", "created_at"]
+    search_fields = ["title", "body", "author__pseudonym"]
+    list_select_related = ["author", "category"]
+    readonly_fields = [
+        "category",
+        "title",
+        "is_anonymous",
+        "is_pinned",
+        "is_locked",
+        "last_activity_at",
+        *ModeratedContentAdmin.readonly_fields,
+    ]
+
+
+@admin.register(Post)
+class PostAdmin(ModeratedContentAdmin):
+    list_display = [
+        "__str__",
+        "thread",
+        "author",
+        "status",
+        "is_anonymous",
+        "excerpt",
+        "created_at",
+    ]
+    list_select_related = ["author", "thread"]
+    readonly_fields = ["thread", "is_anonymous", *ModeratedContentAdmin.readonly_fields]
+
+
+@admin.register(Reaction)
+class ReactionAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "member", "thread", "post", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["member", "thread", "post"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ["member", "thread", "created_at"]
+    list_select_related = ["member", "thread"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "recipient", "thread", "post", "created_at", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient", "thread", "post"]

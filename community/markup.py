@@ -19,7 +19,7 @@ import nh3
 from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 
-__all__ = ["MAX_LENGTHS", "ContentTooLong", "check_length", "render_markdown"]
+__all__ = ["MAX_LENGTHS", "MAX_TITLE_LENGTH", "ContentTooLong", "check_length", "render_markdown"]
 
 #: Maximum length in characters of the raw text, per content kind.
 MAX_LENGTHS: dict[str, int] = {
@@ -29,6 +29,9 @@ MAX_LENGTHS: dict[str, int] = {
     "story": 20000,
     "profile": 2000,
 }
+
+#: Maximum length of a title (forum threads, stories); titles are plain text, never Markdown.
+MAX_TITLE_LENGTH = 150
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {"p", "br", "em", "strong", "del", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr"}

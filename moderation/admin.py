@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation import services
 from moderation.models import (
+    ContentRevision,
     ModerationAction,
     QueueItem,
+    Report,
     Sanction,
     Signpost,
     WatchedWord,
@@ -242,6 +244,58 @@ class QueueItemAdmin(ModeratorOnlyAdmin):
             ),
             _("%(count)s resolved."),
         )
+
+
+class ReadOnlyAdmin(ModeratorOnlyAdmin):
+    """Records written only by services: moderators read them here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["reason", "reporter", "created_at", "queue_item", "outcome"]
+    list_filter = ["reason", "outcome"]
+    search_fields = ["reporter__pseudonym", "note"]
+    list_select_related = ["reporter", "queue_item"]
+    readonly_fields = [
+        "reporter",
+        "reason",
+        "note",
+        "content_type",
+        "object_id",
+        "queue_item",
+        "created_at",
+        "outcome",
+        "outcome_at",
+    ]
+
+
+@admin.register(ContentRevision)
+class ContentRevisionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "content_type", "object_id", "excerpt", "editor", "created_at"]
+    list_filter = ["content_type"]
+    list_select_related = ["editor", "content_type"]
+    readonly_fields = [
+        "content_type",
+        "object_id",
+        "title",
+        "body",
+        "content_warning",
+        "editor",
+        "created_at",
+    ]
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj) -> str:
+        return Truncator(obj.body).chars(80)
 
 
 @admin.register(Sanction)

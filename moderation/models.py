@@ -1,5 +1,6 @@
-"""Moderation records: the shared content base, watched words, the review queue, sanctions,
-signposts and the append-only audit log."""
+"""Moderation records: the shared content base, watched words, the review queue, members'
+reports, earlier versions of edited content, sanctions, signposts and the append-only audit
+log."""
 
 from __future__ import annotations
 
@@ -55,6 +56,10 @@ class ModeratedContent(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ContentStatus.PUBLISHED
+
+    def snapshot_text(self) -> str:
+        """The words a queue item keeps, so a later edit never hides what raised concern."""
+        return self.body
 
     def moderation_group(self):  # -> groups.models.PeerGroup | None
         """The peer group this content belongs to, if any (facilitators moderate there)."""
@@ -217,6 +222,84 @@ class QueueItem(models.Model):
         return f"{self.get_reason_display()} #{self.pk}"
 
 
+class Report(models.Model):
+    """A member telling moderators that something they saw needs a look. One per member per
+    piece of content; several members' reports share one open queue item."""
+
+    class Reason(models.TextChoices):
+        HARASSMENT = "harassment", _("harassment or bullying")
+        SELF_HARM = "self_harm", _("someone may be at risk of harming themselves")
+        SPAM = "spam", _("spam or advertising")
+        MISINFORMATION = "misinformation", _("misleading or harmful information")
+        OTHER = "other", _("something else")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reports_made",
+        verbose_name=_("reported by"),
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    content = GenericForeignKey("content_type", "object_id")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True, help_text=_("Seen only by moderators."))
+    queue_item = models.ForeignKey(
+        QueueItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("review queue item"),
+    )
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, blank=True)
+    outcome_at = models.DateTimeField(_("outcome at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "content_type", "object_id"],
+                name="report_one_per_member_per_content",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} #{self.pk}"
+
+
+class ContentRevision(models.Model):
+    """The earlier version of a piece of content, kept when its author edits it. Only
+    moderators read these."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    content = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("text as written"))
+    content_warning = models.CharField(_("content warning"), max_length=120, blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("edited by"),
+    )
+    created_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"Earlier version #{self.pk}"
+
+
 class Sanction(models.Model):
     """A limit placed on a member. A warning limits nothing; it is a recorded word."""
 
@@ -338,6 +421,7 @@ class ModerationAction(models.Model):
         CONTENT_APPROVED = "content_approved", _("content approved")
         CONTENT_REMOVED = "content_removed", _("content removed")
         CONTENT_RESTORED = "content_restored", _("content restored")
+        CONTENT_REPORTED = "content_reported", _("content reported by a member")
         MEMBER_SANCTIONED = "member_sanctioned", _("member sanctioned")
         SANCTION_LIFTED = "sanction_lifted", _("sanction lifted")
         QUEUE_CLAIMED = "queue_claimed", _("queue item claimed")
@@ -347,6 +431,8 @@ class ModerationAction(models.Model):
         MEMBERSHIP_APPROVED = "membership_approved", _("request to join approved")
         MEMBERSHIP_DECLINED = "membership_declined", _("request to join declined")
         MEMBERSHIP_REMOVED = "membership_removed", _("member removed from a group")
+        THREAD_LOCKED = "thread_locked", _("forum thread locked or unlocked")
+        THREAD_PINNED = "thread_pinned", _("forum thread pinned or unpinned")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.markup import ContentTooLong, check_length, render_markdown
+from community.markup import MAX_TITLE_LENGTH, ContentTooLong, check_length, render_markdown
 from community.ratelimit import SlidingWindow
 from community.signposting import CONCERN, SOMEONE_ELSE, URGENT, SignpostOffer, signpost_for
 from moderation.kinds import POST_KINDS, ContentKind
@@ -59,6 +59,7 @@ class Decision:
     action: Action
     kind: str
     body: str = ""
+    title: str = ""  # plain text, with censored words masked; empty for kinds without one
     body_html: str = ""
     risk: str = "none"
     about_someone_else: bool = False
@@ -238,6 +239,8 @@ class _Draft:
 
     kind: str
     body: str
+    title: str = ""
+    needs_title: bool = False
     action: Action = Action.PUBLISH
     body_html: str = ""
     risk: str = "none"
@@ -271,8 +274,13 @@ def _normalise_body(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def _normalise_title(title: str | None) -> str:
+    return " ".join(title.split()) if isinstance(title, str) else ""
+
+
 def _screen_crisis(draft: _Draft) -> None:
-    assessment = assess_crisis(draft.body)
+    # A title is read with its text: "Goodbye" above a calm paragraph is part of what was said.
+    assessment = assess_crisis(f"{draft.title}\n\n{draft.body}" if draft.title else draft.body)
     draft.risk = assessment.tier
     draft.about_someone_else = assessment.about_someone_else
     for reason in assessment.reasons:
@@ -288,8 +296,14 @@ def _screen_crisis(draft: _Draft) -> None:
 
 def _screen_words(draft: _Draft, words) -> str:
     """Apply watched words; returns the text to render (with censored words masked)."""
-    to_render = draft.body
-    for match in match_watched_words(draft.body, words):
+    if draft.title:
+        draft.title = _apply_watched_words(draft, draft.title, words)
+    return _apply_watched_words(draft, draft.body, words)
+
+
+def _apply_watched_words(draft: _Draft, text: str, words) -> str:
+    to_render = text
+    for match in match_watched_words(text, words):
         label = _("watched word “%(phrase)s”") % {"phrase": match.phrase}
         if match.action == WatchedWord.Action.BLOCK:
             draft.refuse(
@@ -324,6 +338,7 @@ def _decision(draft: _Draft, signpost: SignpostOffer | None) -> Decision:
         action=draft.action,
         kind=draft.kind,
         body=draft.body,
+        title=draft.title,
         body_html=draft.body_html if draft.action != Action.BLOCK else "",
         risk=draft.risk,
         about_someone_else=draft.about_someone_else,
@@ -383,6 +398,18 @@ def _refused_before_rendering(draft: _Draft) -> bool:
     if not draft.body:
         draft.refuse(Refusal.EMPTY, _("Please write something before sending."), _("empty"))
         return True
+    if draft.needs_title and not draft.title:
+        draft.refuse(Refusal.EMPTY, _("Please give your thread a title."), _("no title"))
+        return True
+    if len(draft.title) > MAX_TITLE_LENGTH:
+        _screen_crisis(draft)
+        draft.refuse(
+            Refusal.TOO_LONG,
+            _("Please keep the title to %(limit)s characters or fewer.")
+            % {"limit": MAX_TITLE_LENGTH},
+            _("title too long"),
+        )
+        return True
     try:
         check_length(draft.body, draft.kind)
     except ContentTooLong as error:
@@ -396,12 +423,25 @@ def _active_words() -> list[WatchedWord]:
     return list(WatchedWord.objects.filter(is_active=True).only("phrase", "action", "reason"))
 
 
-def submit(*, actor, kind: str, text: str, context: SubmissionContext | None = None) -> Decision:
+def submit(
+    *,
+    actor,
+    kind: str,
+    text: str,
+    context: SubmissionContext | None = None,
+    title: str | None = None,
+) -> Decision:
     """Decide what happens to a text `actor` wants to publish as `kind`. Writes nothing except
-    the actor's rate-limit count when the text will be stored."""
+    the actor's rate-limit count when the text will be stored. With a `title` (None: this kind
+    has none) the title is required, screened with the text and masked like it."""
     context = context or SubmissionContext()
     kind = ContentKind(kind)
-    draft = _Draft(kind=kind, body=_normalise_body(text if isinstance(text, str) else ""))
+    draft = _Draft(
+        kind=kind,
+        body=_normalise_body(text if isinstance(text, str) else ""),
+        title=_normalise_title(title),
+        needs_title=title is not None,
+    )
     if _refused_before_rendering(draft):
         return _decision(draft, _signpost(actor, draft))
     exempt = _exempt_from_member_rules(actor)

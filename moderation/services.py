@@ -1,6 +1,7 @@
-"""Writes for moderation: storing a pipeline decision, moderators' actions on content, the queue
-and sanctions. Every service checks permission, writes its audit row in the same transaction and
-tells live readers only after commit."""
+"""Writes for moderation: storing a pipeline decision, members' reports, earlier versions of
+edited content, moderators' actions on content, the queue and sanctions. Every service checks
+permission, writes its audit row in the same transaction and tells live readers only after
+commit."""
 
 from __future__ import annotations
 
@@ -9,26 +10,38 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.ratelimit import SlidingWindow
 from community.signposting import SignpostOffer
 from moderation import permissions
 from moderation.models import (
+    ContentRevision,
     ContentStatus,
     ModeratedContent,
     ModerationAction,
     QueueItem,
+    Report,
     Sanction,
     Signpost,
     WatchedWord,
 )
-from moderation.pipeline import ContentRefused, Decision, SubmissionContext, submit
+from moderation.pipeline import (
+    ContentRefused,
+    Decision,
+    Refusal,
+    SubmissionContext,
+    sanction_refusal,
+    submit,
+)
 from moderation.watchwords import phrase_tokens
 
 MAX_REASON_LENGTH = 1000
+MAX_REPORT_NOTE_LENGTH = 1000
+REPORTS_PER_HOUR = 20
 # Resolutions a queue item can be closed with directly; the others follow from content actions.
 RESOLVE_ONLY = frozenset({QueueItem.Resolution.NO_ACTION, QueueItem.Resolution.SUPPORT_OFFERED})
 
@@ -36,6 +49,18 @@ RESOLVE_ONLY = frozenset({QueueItem.Resolution.NO_ACTION, QueueItem.Resolution.S
 class ModerationConflict(Exception):
     """The action doesn't fit the current state (for example approving removed content).
     The message says what to do instead."""
+
+
+class AlreadyReported(ModerationConflict):
+    """The member has reported this content before; their first report stands."""
+
+
+class ReportRateLimited(ModerationConflict):
+    """The member has sent many reports recently; `retry_after` is in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -96,15 +121,22 @@ def _queue_item_open(*, content: ModeratedContent, reason: str, detail: str) -> 
     )
     if existing is not None:
         return existing
-    return QueueItem.objects.create(
-        content_type=content_type,
-        object_id=content.pk,
-        reason=reason,
-        detail=detail,
-        snapshot=content.body,
-        priority=QueueItem.PRIORITY[reason],
-        group=content.moderation_group(),
-    )
+    try:
+        with transaction.atomic():
+            return QueueItem.objects.create(
+                content_type=content_type,
+                object_id=content.pk,
+                reason=reason,
+                detail=detail,
+                snapshot=content.snapshot_text(),
+                priority=QueueItem.PRIORITY[reason],
+                group=content.moderation_group(),
+            )
+    except IntegrityError:
+        # Opened by a concurrent transaction since we looked: share it.
+        return QueueItem.objects.exclude(state=QueueItem.State.RESOLVED).get(
+            content_type=content_type, object_id=content.pk, reason=reason
+        )
 
 
 def content_submitted(*, decision: Decision, content: ModeratedContent) -> QueueItem | None:
@@ -142,10 +174,11 @@ def content_submit(
     text: str,
     store: Callable[[Decision], ModeratedContent],
     context: SubmissionContext | None = None,
+    title: str | None = None,
 ) -> Submission:
     """Run `text` through the pipeline and store it with `store(decision)`; or raise
     ContentRefused (after recording any signpost the refusal carries)."""
-    decision = submit(actor=actor, kind=kind, text=text, context=context)
+    decision = submit(actor=actor, kind=kind, text=text, context=context, title=title)
     if decision.refused:
         if decision.signpost is not None:
             signpost_record(member=actor, offer=decision.signpost)
@@ -264,6 +297,130 @@ def content_restore(*, actor, content: ModeratedContent, note: str = "") -> Mode
         )
         transaction.on_commit(content.on_moderated)
     return content
+
+
+def report_window(member) -> SlidingWindow:
+    return SlidingWindow("report", f"member:{member.pk}", REPORTS_PER_HOUR, 60 * 60)
+
+
+def _check_may_report(actor) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied(_("Please log in to report something."))
+    code, message, _until = sanction_refusal(actor, SubmissionContext())
+    if code in (Refusal.BANNED, Refusal.SUSPENDED):
+        raise PermissionDenied(message)
+
+
+def _clean_report(reason: str, note: str) -> tuple[Report.Reason, str]:
+    try:
+        reason = Report.Reason(reason)
+    except ValueError:
+        raise ValidationError(
+            {"reason": [_("Please choose what's wrong, so the right person can look at it.")]}
+        ) from None
+    note = (note or "").strip()
+    if len(note) > MAX_REPORT_NOTE_LENGTH:
+        raise ValidationError(
+            {
+                "note": [
+                    _("Please keep your note to %(limit)s characters or fewer.")
+                    % {"limit": MAX_REPORT_NOTE_LENGTH}
+                ]
+            }
+        )
+    return reason, note
+
+
+def content_report(*, actor, content: ModeratedContent, reason: str, note: str = "") -> Report:
+    """Record a member's report and put the content in front of moderators.
+
+    The caller (the forum or chat service) has already checked that `actor` may see `content`.
+    Guarantees: one report per member per content, even under races (AlreadyReported); the
+    report, its queue item and the audit row are stored together; reports of one content share
+    one open queue item; a report that someone may be at risk opens a crisis-concern item, so it
+    never waits behind spam. The note is for moderators and is not copied into the audit log."""
+    _check_may_report(actor)
+    reason, note = _clean_report(reason, note)
+    if content.author_id == actor.pk:
+        raise ModerationConflict(
+            _("You wrote this, so you can't report it. You can edit or delete it yourself.")
+        )
+    window = report_window(actor)
+    retry_after = window.retry_after()
+    if retry_after:
+        message = _(
+            "You've sent a lot of reports in the last hour. Thank you for looking out for "
+            "people here; please try again in about %(minutes)s minutes."
+        ) % {"minutes": max(1, round(retry_after / 60))}
+        if reason == Report.Reason.SELF_HARM:
+            message += " " + _(
+                "If you think someone is in danger right now, please call your local "
+                "emergency number."
+            )
+        raise ReportRateLimited(message, retry_after=retry_after)
+    queue_reason = (
+        QueueItem.Reason.CRISIS_CONCERN
+        if reason == Report.Reason.SELF_HARM
+        else QueueItem.Reason.REPORT
+    )
+    with transaction.atomic():
+        content = _locked(content)
+        if content.status != ContentStatus.PUBLISHED:
+            raise ModerationConflict(
+                _(
+                    "This has already been taken down or is waiting for review, so there's "
+                    "nothing to report."
+                )
+            )
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    reporter=actor,
+                    content_type=_content_type(content),
+                    object_id=content.pk,
+                    reason=reason,
+                    note=note,
+                )
+        except IntegrityError:
+            raise AlreadyReported(
+                _(
+                    "You have already reported this. A moderator will look at it; thank you "
+                    "for telling us."
+                )
+            ) from None
+        item = _queue_item_open(content=content, reason=queue_reason, detail=str(reason.label))
+        report.queue_item = item
+        report.save(update_fields=["queue_item"])
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.CONTENT_REPORTED,
+            member=content.author,
+            content=content,
+            queue_item=item,
+            reason=str(reason.label),
+            details={"reason": str(reason)},
+        )
+        transaction.on_commit(window.add)
+    return report
+
+
+def content_revision_record(
+    *, content: ModeratedContent, editor, title: str = ""
+) -> ContentRevision:
+    """Keep the text of `content` as it is stored now, before an edit replaces it.
+
+    No permission check: call it inside the edit service's transaction, after that service has
+    checked the edit and before it saves the new text. The body and content warning are read
+    from the database, so unsaved changes on `content` are never mistaken for the old text."""
+    stored = type(content).objects.values("body", "content_warning").get(pk=content.pk)
+    return ContentRevision.objects.create(
+        content_type=_content_type(content),
+        object_id=content.pk,
+        title=title,
+        body=stored["body"],
+        content_warning=stored["content_warning"],
+        editor=editor,
+    )
 
 
 def _tell_open_sockets(member_id: int) -> None:

@@ -36,6 +36,13 @@ def samaritans_gb() -> CrisisResource:
         "/admin/community/member/add/",
         "/admin/community/crisisresource/",
         "/admin/community/crisisresource/add/",
+        "/admin/community/category/",
+        "/admin/community/category/add/",
+        "/admin/community/thread/",
+        "/admin/community/post/",
+        "/admin/community/reaction/",
+        "/admin/community/subscription/",
+        "/admin/community/notification/",
     ],
 )
 def test_admin_pages_render_for_a_superuser(admin_client, path):
@@ -165,3 +172,23 @@ def test_visitor_is_sent_to_the_admin_login(client):
 def test_admin_is_titled_with_the_product_name(admin_client):
     content = admin_client.get("/admin/").content.decode()
     assert "Steady Ground" in content
+
+
+def test_forum_thread_and_reply_change_pages_show_the_text(admin_client, member):
+    from community.models import Category, Post, Thread
+
+    category = Category.objects.get(slug="small-wins")
+    thread = Thread.objects.create(
+        author=member,
+        category=category,
+        title="Waited an hour",
+        body="It felt long.",
+        body_html="<p>It felt long.</p>",
+    )
+    post = Post.objects.create(
+        author=member, thread=thread, body="Proud of me.", body_html="<p>Proud of me.</p>"
+    )
+    page = admin_client.get(f"/admin/community/thread/{thread.pk}/change/").content.decode()
+    assert "Waited an hour" in page and "It felt long." in page
+    page = admin_client.get(f"/admin/community/post/{post.pk}/change/").content.decode()
+    assert "Proud of me." in page

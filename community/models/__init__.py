@@ -1,0 +1,24 @@
+"""Models of the community app, one module per concern."""
+
+from community.models.forums import (
+    Category,
+    Notification,
+    Post,
+    Reaction,
+    Subscription,
+    Thread,
+)
+from community.models.members import CrisisResource, Member, MemberManager, ProfileText
+
+__all__ = [
+    "Category",
+    "CrisisResource",
+    "Member",
+    "MemberManager",
+    "Notification",
+    "Post",
+    "ProfileText",
+    "Reaction",
+    "Subscription",
+    "Thread",
+]
