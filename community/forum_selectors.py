@@ -4,6 +4,7 @@ posts, reactions or authors they show."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,13 +40,18 @@ MAX_PAGE = 100_000
 MAX_DB_ID = 2**63 - 1
 
 
+def _not_found() -> Http404:
+    # The same words whether the thing never existed or the reader may not see it.
+    return Http404(_("We couldn't find that. It may have been removed, or it may be private."))
+
+
 def _in_range(pk) -> int:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise Http404("No such item.") from None
+        raise _not_found() from None
     if not 0 < pk <= MAX_DB_ID:
-        raise Http404("No such item.")
+        raise _not_found()
     return pk
 
 
@@ -56,9 +62,9 @@ def page_number(raw) -> int:
     try:
         number = int(str(raw))
     except ValueError:
-        raise Http404("No such page.") from None
+        raise Http404(_("There is no page with that number here.")) from None
     if not 1 <= number <= MAX_PAGE:
-        raise Http404("No such page.")
+        raise Http404(_("There is no page with that number here."))
     return number
 
 
@@ -66,7 +72,7 @@ def _page(rows, per_page: int, number: int) -> Page:
     try:
         return Paginator(rows, per_page).page(number)
     except EmptyPage:
-        raise Http404("No such page.") from None
+        raise Http404(_("There is no page with that number here.")) from None
 
 
 # --- categories -------------------------------------------------------------------------------
@@ -102,10 +108,10 @@ def get_category_for(actor, slug: str) -> Reader:
     """The category at `slug` with `actor`'s standing in it; 404 if they may not read it."""
     category = Category.objects.select_related("group").filter(slug=slug).first()
     if category is None:
-        raise Http404("No such category.")
+        raise _not_found()
     reader = reader_for(actor, category)
     if not reader.can_read:
-        raise Http404("No such category.")
+        raise _not_found()
     return reader
 
 
@@ -176,10 +182,10 @@ def get_thread_for(actor, thread_id) -> tuple[Thread, Reader]:
         .first()
     )
     if thread is None:
-        raise Http404("No such thread.")
+        raise _not_found()
     reader = reader_for(actor, thread.category)
     if not reader.sees(thread):
-        raise Http404("No such thread.")
+        raise _not_found()
     return thread, reader
 
 
@@ -193,10 +199,10 @@ def get_post_for(actor, post_id) -> tuple[Post, Reader]:
         .first()
     )
     if post is None:
-        raise Http404("No such reply.")
+        raise _not_found()
     reader = reader_for(actor, post.thread.category)
     if not (reader.sees(post) and reader.sees(post.thread)):
-        raise Http404("No such reply.")
+        raise _not_found()
     return post, reader
 
 
@@ -385,6 +391,8 @@ def clean_search_query(raw) -> str:
         raise SearchQueryInvalid(
             _("Please type at least %(n)s characters to search.") % {"n": SEARCH_MIN_LENGTH}
         )
+    if not re.search(r"\w", query):
+        raise SearchQueryInvalid(_("Please search for words or numbers."))
     if len(query) > SEARCH_MAX_LENGTH:
         raise SearchQueryInvalid(
             _("Please keep your search under %(n)s characters.") % {"n": SEARCH_MAX_LENGTH}
@@ -402,9 +410,10 @@ def _matching(rows: QuerySet, query: str, fields: tuple[str, ...]) -> QuerySet:
 
         vector = SearchVector(*fields, config=settings.FORUM_SEARCH_CONFIG)
         search = SearchQuery(query, search_type="websearch", config=settings.FORUM_SEARCH_CONFIG)
+        # Match with the @@ operator: ts_rank is above zero even for rows without the words.
         return (
-            rows.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
+            rows.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
             .order_by("-rank", "-created_at")
         )
     # SQLite: every word must appear somewhere (case-insensitive for ASCII letters).
@@ -419,7 +428,8 @@ def _matching(rows: QuerySet, query: str, fields: tuple[str, ...]) -> QuerySet:
 def _snippet(content: Thread | Post) -> str:
     if content.content_warning:
         return ""
-    return Truncator(" ".join(strip_tags(content.body_html).split())).chars(240)
+    # Plain text: entities are decoded here and escaped again wherever the snippet is shown.
+    return Truncator(" ".join(html.unescape(strip_tags(content.body_html)).split())).chars(240)
 
 
 def forum_search(actor, raw_query) -> list[SearchHit]:

@@ -40,6 +40,18 @@ class Written:
         return self.content.status == ContentStatus.HELD
 
 
+def _check_in_category(reader: Reader, thread: Thread) -> None:
+    """A reader's standing holds in its own category only; anything else is a caller's bug
+    that must not turn into access (a facilitator's standing in their group's forum says
+    nothing about a public thread)."""
+    if thread.category_id != reader.category.pk:
+        raise PermissionDenied(_("You can't do that here."))
+
+
+def _thread_of(content: Thread | Post) -> Thread:
+    return content if isinstance(content, Thread) else content.thread
+
+
 def clean_content_warning(value) -> str:
     warning = " ".join(str(value or "").split())
     if len(warning) > MAX_WARNING_LENGTH:
@@ -132,6 +144,7 @@ def post_reply(
 ) -> Written:
     """Reply in a thread through the moderation pipeline. A published reply notifies the
     thread's followers after commit; a held one does so when a moderator approves it."""
+    _check_in_category(reader, thread)
     permissions.check_reply(reader, thread)
     actor = reader.actor
     warning = clean_content_warning(content_warning)
@@ -171,6 +184,7 @@ def _edit(
     content_warning: str,
     title: str | None,
 ) -> Written:
+    _check_in_category(reader, thread)
     permissions.check_edit(reader, content, thread)
     warning = clean_content_warning(content_warning)
     kind = ContentKind.FORUM_THREAD if isinstance(content, Thread) else ContentKind.FORUM_POST
@@ -238,6 +252,9 @@ def post_edit(*, reader: Reader, post: Post, body: str, content_warning: str = "
 def content_delete(*, reader: Reader, content: Thread | Post) -> Thread | Post:
     """An author takes down their own thread or reply. Others see "deleted by its author"; the
     text is kept for moderators (a deleted cry for help is still in the queue)."""
+    _check_in_category(reader, _thread_of(content))
+    if content.status == ContentStatus.DELETED and reader.is_author(content):
+        return content  # deleting twice is the same as once
     permissions.check_delete(reader, content)
     with transaction.atomic():
         current = type(content).objects.select_for_update().get(pk=content.pk)
@@ -262,6 +279,7 @@ def _audit_thread(*, actor, thread: Thread, verb: str, details: dict) -> None:
 
 def thread_lock(*, reader: Reader, thread: Thread, locked: bool) -> Thread:
     """Close a thread to new replies (or open it again). Logged."""
+    _check_in_category(reader, thread)
     permissions.check_lock_or_pin(reader)
     with transaction.atomic():
         changed = (
@@ -280,6 +298,7 @@ def thread_lock(*, reader: Reader, thread: Thread, locked: bool) -> Thread:
 
 def thread_pin(*, reader: Reader, thread: Thread, pinned: bool) -> Thread:
     """Keep a thread at the top of its category (or stop). Logged."""
+    _check_in_category(reader, thread)
     permissions.check_lock_or_pin(reader)
     with transaction.atomic():
         changed = (
@@ -313,6 +332,7 @@ def reaction_add(*, reader: Reader, content: Thread | Post, kind: str) -> Reacti
     """Give a supportive reaction. Once per kind per member per post: repeating it is
     harmless and returns the first."""
     kind = _clean_reaction_kind(kind)
+    _check_in_category(reader, _thread_of(content))
     permissions.check_react(reader, content)
     target = _reaction_target(content)
     try:
@@ -335,6 +355,7 @@ def reaction_remove(*, reader: Reader, content: Thread | Post, kind: str) -> Non
 
 def thread_follow(*, reader: Reader, thread: Thread) -> Subscription:
     """Hear about new replies in a thread. Following twice is the same as once."""
+    _check_in_category(reader, thread)
     if not (reader.is_member and reader.sees(thread)):
         raise PermissionDenied(_("Please log in to follow threads."))
     try:
@@ -353,6 +374,19 @@ def thread_unfollow(*, reader: Reader, thread: Thread) -> None:
     Subscription.objects.filter(member=reader.actor, thread=thread).delete()
 
 
+def _clean_ids(ids) -> list[int]:
+    """Whole numbers, as ints or digit strings (what forms send); anything else is ignored."""
+    clean = []
+    for value in ids:
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        if isinstance(value, int) and 0 < value < 2**63:
+            clean.append(value)
+    return clean
+
+
 def notifications_mark_read(*, actor, thread: Thread | None = None, ids=None) -> int:
     """Mark the member's notifications read: all of them, those of one thread, or those with
     the given ids (ids of other members' notifications are ignored). Returns how many."""
@@ -362,12 +396,13 @@ def notifications_mark_read(*, actor, thread: Thread | None = None, ids=None) ->
     if thread is not None:
         rows = rows.filter(thread=thread)
     if ids is not None:
-        rows = rows.filter(pk__in=[pk for pk in ids if isinstance(pk, int)])
+        rows = rows.filter(pk__in=_clean_ids(ids))
     return rows.update(read_at=timezone.now())
 
 
 def content_report(*, reader: Reader, content: Thread | Post, reason: str, note: str = ""):
     """Report a thread or reply to the moderators (once per member per item)."""
+    _check_in_category(reader, _thread_of(content))
     permissions.check_report(reader, content)
     return moderation_services.content_report(
         actor=reader.actor, content=content, reason=reason, note=note
@@ -377,6 +412,7 @@ def content_report(*, reader: Reader, content: Thread | Post, reason: str, note:
 def content_remove(*, reader: Reader, content: Thread | Post, reason: str) -> Thread | Post:
     """A moderator (or the group's facilitator) takes a thread or reply down, with a reason
     the author is shown."""
+    _check_in_category(reader, _thread_of(content))
     return moderation_services.content_remove(actor=reader.actor, content=content, reason=reason)
 
 

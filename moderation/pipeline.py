@@ -393,12 +393,15 @@ def _evaluate(
 
 
 def _refused_before_rendering(draft: _Draft) -> bool:
-    """Empty or too long: refused before the (costly) rendering. A too-long text is still
-    screened, so a cry for help in it is signposted."""
+    """Empty or too long: refused before the (costly) rendering. Whatever was written is still
+    screened, so a cry for help in a text refused for its form is signposted."""
     if not draft.body:
+        if draft.title:
+            _screen_crisis(draft)
         draft.refuse(Refusal.EMPTY, _("Please write something before sending."), _("empty"))
         return True
     if draft.needs_title and not draft.title:
+        _screen_crisis(draft)
         draft.refuse(Refusal.EMPTY, _("Please give your thread a title."), _("no title"))
         return True
     if len(draft.title) > MAX_TITLE_LENGTH:

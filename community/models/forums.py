@@ -6,6 +6,7 @@ Who may read what is decided in `community.forum_permissions`, never here."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from community.markup import MAX_TITLE_LENGTH
 from moderation.models import ModeratedContent
+
+# Paths under /forums/ that a category's address must not hide.
+RESERVED_SLUGS = frozenset({"search", "threads", "posts", "new"})
+
+
+def validate_category_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is used by the forum pages. Please choose another address."),
+            params={"slug": value},
+        )
 
 
 class Category(models.Model):
@@ -24,7 +36,9 @@ class Category(models.Model):
         GROUP = "group", _("One peer group's members only")
 
     name = models.CharField(_("name"), max_length=80)
-    slug = models.SlugField(_("address"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("address"), max_length=100, unique=True, validators=[validate_category_slug]
+    )
     description = models.TextField(_("description"), blank=True)
     visibility = models.CharField(
         _("who may read"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
