@@ -1,6 +1,9 @@
 """Template context shared by every page."""
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from community import forum_selectors
 
 SIGNPOST_SESSION_KEY = "pending_signpost"
 
@@ -16,3 +19,13 @@ def pending_signpost(request: HttpRequest) -> dict:
     if session is None or SIGNPOST_SESSION_KEY not in session:
         return {}
     return {"signpost": session.pop(SIGNPOST_SESSION_KEY)}
+
+
+def notification_bell(request: HttpRequest) -> dict:
+    """The unread count on the notifications bell, worked out only if a page shows it (the
+    navigation does, for members only), so visitors and bare pages pay no query."""
+
+    def count() -> int:
+        return forum_selectors.unread_notification_count(getattr(request, "user", None))
+
+    return {"unread_notification_count": SimpleLazyObject(count)}

@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "community.context_processors.pending_signpost",
+                "community.context_processors.notification_bell",
             ],
         },
     },

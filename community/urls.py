@@ -57,6 +57,7 @@ api_patterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
     path("me/about/", api.MeAboutView.as_view(), name="api-me-about"),
     path("", include("groups.api_urls")),
+    path("", include("community.forum_api_urls")),
 ]
 
 urlpatterns = [
@@ -65,6 +66,7 @@ urlpatterns = [
     path("guidelines/", pages.guidelines, name="guidelines"),
     path("me/", accounts.me, name="me"),
     path("me/about/", accounts.me_about, name="me-about"),
+    path("", include("community.forum_urls")),
     path("groups/", include("groups.urls")),
     path("accounts/", include(account_patterns)),
     path("api/v1/", include(api_patterns)),

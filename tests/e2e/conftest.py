@@ -115,6 +115,8 @@ def crisis_resources(transactional_db) -> None:
 
     migration = importlib.import_module("community.migrations.0002_seed_crisis_resources")
     migration.seed(apps, None)
+    # The forum categories are seeded by a migration too.
+    importlib.import_module("community.migrations.0005_forum_categories").add_categories(apps, None)
 
 
 @pytest.fixture
