@@ -3,12 +3,15 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from community import selectors
+from community import forum_selectors, selectors
 from community.forms import HelpCountryForm
+
+HOME_RECENT_THREADS = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "community/home.html")
+    recent = forum_selectors.recent_threads(request.user, limit=HOME_RECENT_THREADS)
+    return render(request, "community/home.html", {"recent_threads": recent})
 
 
 def guidelines(request: HttpRequest) -> HttpResponse:

@@ -7,8 +7,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 
+from community.forum_demo import FORUM_MEMBERS
 from community.models import Member
+
+DEMO_MEMBER_COUNT = 3 + len(FORUM_MEMBERS)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +39,7 @@ def debug_on(settings):
 def test_seed_demo_creates_a_member_a_facilitator_and_a_moderator(debug_on):
     printed = seed()
     assert set(printed) == {"member", "facilitator", "moderator"}
-    assert Member.objects.count() == 3
+    assert Member.objects.count() == DEMO_MEMBER_COUNT
     moderator = Member.objects.get(pseudonym=printed["moderator"][0])
     assert moderator.is_moderator
     assert moderator.is_staff
@@ -60,14 +64,14 @@ def test_seed_demo_is_idempotent(debug_on):
     ids = sorted(Member.objects.values_list("pk", flat=True))
     second = seed()
     assert first == second
-    assert Member.objects.count() == 3
+    assert Member.objects.count() == DEMO_MEMBER_COUNT
     assert sorted(Member.objects.values_list("pk", flat=True)) == ids
 
 
 def test_seed_demo_keeps_members_who_were_already_there(debug_on, member):
     seed()
     seed()
-    assert Member.objects.count() == 4
+    assert Member.objects.count() == DEMO_MEMBER_COUNT + 1
     assert Member.objects.filter(pk=member.pk).exists()
 
 
@@ -92,7 +96,7 @@ def test_seed_demo_runs_with_debug_off_when_forced(settings):
     settings.DEBUG = False
     printed = seed("--force")
     assert len(printed) == 3
-    assert Member.objects.count() == 3
+    assert Member.objects.count() == DEMO_MEMBER_COUNT
 
 
 def test_seed_demo_creates_four_groups_with_facilitator_sessions_and_a_conversation(debug_on):
@@ -109,3 +113,145 @@ def test_seed_demo_creates_four_groups_with_facilitator_sessions_and_a_conversat
     assert [m.seq for m in conversation] == [1, 2, 3, 4, 5, 6]
     assert all(m.status == "published" for m in conversation)
     assert conversation[0].author == sam
+
+
+# --- forums -----------------------------------------------------------------------------------
+
+
+def seed_with_on_commit(capture) -> None:
+    """Run seed_demo and the work it leaves for after commit (reply notifications)."""
+    with capture(execute=True):
+        seed()
+
+
+def forum_rows() -> dict[str, int]:
+    from community.models import Category, Notification, Post, Reaction, Subscription, Thread
+    from groups.models import Membership
+    from moderation.models import ModerationAction, QueueItem, Signpost
+
+    models = (
+        Member,
+        Category,
+        Thread,
+        Post,
+        Reaction,
+        Subscription,
+        Notification,
+        Membership,
+        QueueItem,
+        ModerationAction,
+        Signpost,
+    )
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_seed_demo_fills_every_forum_category_with_threads_and_replies(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from community.models import Category, Thread
+
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    categories = Category.objects.exclude(visibility="group")
+    assert categories.count() == 6
+    for category in categories:
+        threads = Thread.objects.filter(category=category)
+        assert 2 <= threads.count() <= 3, category.slug
+        for thread in threads:
+            assert 1 <= thread.posts.count() <= 5, thread.title
+
+
+def test_seed_demo_twice_adds_no_forum_rows(debug_on, django_capture_on_commit_callbacks):
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    first = forum_rows()
+    assert first["Thread"] and first["Post"] and first["Reaction"] and first["Notification"]
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    assert forum_rows() == first
+
+
+def test_demo_threads_and_replies_are_published_and_raise_no_concern(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from community.models import Post, Thread
+    from moderation.models import QueueItem, Signpost
+
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    for model in (Thread, Post):
+        assert set(model.objects.values_list("status", flat=True)) == {"published"}
+        for item in model.objects.all():
+            assert item.screening["risk"] == "none", item.body
+            assert not item.screening["reasons"], item.body
+    assert not QueueItem.objects.exists()
+    assert not Signpost.objects.exists()
+
+
+def test_demo_forums_show_warnings_anonymity_pins_reactions_follows_and_notifications(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from community.models import Notification, Post, Reaction, Subscription, Thread
+
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    assert Thread.objects.exclude(content_warning="").exists()
+    assert Thread.objects.filter(is_anonymous=True).exists()
+    welcomes = Thread.objects.filter(is_pinned=True, title="Welcome: how this category works")
+    assert welcomes.values("category").distinct().count() >= 2
+    assert all(thread.author.is_moderator for thread in welcomes)
+    assert Reaction.objects.filter(thread__isnull=False).exists()
+    assert Reaction.objects.filter(post__isnull=False).exists()
+    assert not Reaction.objects.filter(thread__author=F("member")).exists()
+    assert not Reaction.objects.filter(post__author=F("member")).exists()
+    # Someone follows a thread they neither started nor replied in.
+    bystanders = [
+        sub
+        for sub in Subscription.objects.select_related("thread")
+        if sub.member_id != sub.thread.author_id
+        and not Post.objects.filter(thread=sub.thread, author_id=sub.member_id).exists()
+    ]
+    assert bystanders
+    robin = Member.objects.get(pseudonym="Robin")
+    assert Notification.objects.filter(recipient=robin, read_at__isnull=True).exists()
+
+
+def test_demo_forum_voices_are_established_and_cannot_sign_in(debug_on):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    seed()
+    for spec in FORUM_MEMBERS:
+        voice = Member.objects.get(pseudonym=spec["pseudonym"])
+        assert not voice.has_usable_password()
+        assert voice.date_joined < timezone.now() - timedelta(days=7)
+        assert voice.guidelines_accepted_at is not None
+        assert voice.adult_confirmed_at is not None
+        assert not voice.is_moderator
+
+
+def test_demo_group_forum_thread_is_readable_only_by_the_groups_members(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from community import forum_selectors
+    from community.models import Thread
+    from groups.models import Membership
+    from tests.factories import MemberFactory
+
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    thread = Thread.objects.get(category__group__slug="waiting-for-a-reply")
+    insiders = Member.objects.filter(
+        group_memberships__group=thread.category.group, group_memberships__state="active"
+    )
+    assert {"Robin", "Sam Facilitator", "Maya K"} <= set(
+        insiders.values_list("pseudonym", flat=True)
+    )
+    for insider in insiders:
+        found, reader = forum_selectors.get_thread_for(insider, thread.pk)
+        assert found == thread and reader.can_read
+    outsiders = [AnonymousUser(), MemberFactory(), Member.objects.get(pseudonym="Juniper")]
+    assert not Membership.objects.filter(member=outsiders[2], group=thread.category.group).exists()
+    for outsider in outsiders:
+        with pytest.raises(Http404):
+            forum_selectors.get_thread_for(outsider, thread.pk)
+        recent = forum_selectors.recent_threads(outsider, limit=50)
+        assert thread not in [row.thread for row in recent]

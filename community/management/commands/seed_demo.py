@@ -1,11 +1,14 @@
 """Create demo content for local development. Safe to run again: nothing is duplicated."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from community import services as community_services
+from community.forum_demo import FORUM_MEMBERS, seed_forums
 from community.models import Member, ProfileText
 from groups.demo import seed_groups
 from moderation import services as moderation_services
@@ -37,6 +40,9 @@ DEMO_MEMBERS = [
 ]
 
 
+# Demo accounts are backdated so the pipeline treats them as the established members they play.
+DEMO_MEMBER_AGE = timedelta(days=60)
+
 DEMO_WATCHED_WORDS = [
     ("buy now", "block", "Selling isn't allowed here."),
     ("phone number", "flag", "Sharing contact details can put members at risk."),
@@ -48,7 +54,7 @@ DEMO_ABOUT = (
 
 
 class Command(BaseCommand):
-    help = "Create demo members (and, as features arrive, demo groups, threads and stories)."
+    help = "Create demo members, peer groups and forum threads (and, as they arrive, stories)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -79,8 +85,14 @@ class Command(BaseCommand):
                 facilitator=facilitator,
                 members_by_name={m.pseudonym: m for m in members},
             )
+            voices = [self._member(spec) for spec in FORUM_MEMBERS]
+            threads = seed_forums([*members, *voices])
         self.stdout.write(
             self.style.SUCCESS(f"Demo groups: {', '.join(group.name for group in groups)}")
+        )
+        self.stdout.write(self.style.SUCCESS(f"Demo forum threads: {len(threads)}"))
+        self.stdout.write(
+            f"Other demo voices (no password): {', '.join(v.pseudonym for v in voices)}"
         )
         self.stdout.write(self.style.SUCCESS("Demo members (development only):"))
         for spec, member in zip(DEMO_MEMBERS, members, strict=True):
@@ -95,8 +107,9 @@ class Command(BaseCommand):
             member = Member.objects.create_user(
                 pseudonym=spec["pseudonym"],
                 email=spec["email"],
-                password=spec["password"],
+                password=spec.get("password"),
                 country=spec["country"],
+                date_joined=now - DEMO_MEMBER_AGE,
                 guidelines_accepted_at=now,
                 guidelines_version=settings.GUIDELINES_VERSION,
                 adult_confirmed_at=now,
