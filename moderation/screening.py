@@ -890,6 +890,9 @@ _RULES: tuple[_Rule, ...] = (
     _r("tried|trying to end my *1 life", ATTEMPT, R_ATTEMPT, tense="past"),
     _r("tried|trying to end it all", ATTEMPT, R_ATTEMPT, tense="past"),
     _r("tried|trying to take my *1 life", ATTEMPT, R_ATTEMPT, tense="past"),
+    _r("attempted|attempting|attempt *1 to @KILL @REFL", ATTEMPT, R_ATTEMPT, tense="past"),
+    _r("attempted|attempting|attempt *1 to end|take my *1 life", ATTEMPT, R_ATTEMPT, tense="past"),
+    _r("attempt|attempts on my *1 life", ATTEMPT, R_ATTEMPT, tense="past"),
     _r(
         "attempted|attempt|attempts",
         ATTEMPT,
