@@ -13,6 +13,9 @@ from community.models import (
     Post,
     ProfileText,
     Reaction,
+    Story,
+    StoryReaction,
+    StoryTag,
     Subscription,
     Thread,
 )
@@ -178,3 +181,45 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["kind", "recipient", "thread", "post", "created_at", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient", "thread", "post"]
+
+
+@admin.register(StoryTag)
+class StoryTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Story)
+class StoryAdmin(ModeratedContentAdmin):
+    list_display = [
+        "title",
+        "author",
+        "state",
+        "audience",
+        "is_anonymous",
+        "is_featured",
+        "submitted_at",
+        "published_at",
+    ]
+    list_filter = ["state", "audience", "is_featured", "tags"]
+    search_fields = ["title", "body", "author__pseudonym"]
+    list_select_related = ["author"]
+    readonly_fields = [
+        "title",
+        "state",
+        "audience",
+        "is_anonymous",
+        "is_featured",
+        "return_note",
+        "submitted_at",
+        "published_at",
+        *ModeratedContentAdmin.readonly_fields,
+    ]
+    exclude = ["body_html", "tags"]
+
+
+@admin.register(StoryReaction)
+class StoryReactionAdmin(ReadOnlyAdmin):
+    list_display = ["member", "story", "created_at"]
+    list_select_related = ["member", "story"]

@@ -25,7 +25,15 @@ from community.forum_permissions import (
     reader_for,
     visible_content_q,
 )
-from community.models import Category, Notification, Post, Reaction, Subscription, Thread
+from community.models import (
+    Category,
+    Notification,
+    Post,
+    Reaction,
+    Story,
+    Subscription,
+    Thread,
+)
 from moderation.models import ContentStatus
 from moderation.permissions import is_moderator
 
@@ -499,11 +507,14 @@ def _notifications(actor) -> QuerySet[Notification]:
     drops out of the list instead of leaking."""
     if not is_member(actor):
         return Notification.objects.none()
-    return Notification.objects.filter(
-        recipient=actor,
+    replies = Q(
+        kind=Notification.Kind.REPLY,
         thread__status=ContentStatus.PUBLISHED,
         post__status=ContentStatus.PUBLISHED,
-    ).filter(readable_categories_q(actor, prefix="thread__category__"))
+    ) & readable_categories_q(actor, prefix="thread__category__")
+    # News about the member's own stories (published, returned to revise).
+    stories = Q(story__author=actor) & ~Q(story__status=ContentStatus.DELETED)
+    return Notification.objects.filter(recipient=actor).filter(replies | stories)
 
 
 def unread_notification_count(actor) -> int:
@@ -515,16 +526,20 @@ def unread_notification_count(actor) -> int:
 
 @dataclass(frozen=True)
 class NotificationView:
+    """One line of the bell's list: a reply in a followed thread (thread and post set) or news
+    about the member's own story (story set)."""
+
     notification: Notification
-    thread: Thread
+    thread: Thread | None
     post: Post | None
+    story: Story | None
     author_label: str
     unread: bool
 
 
 def notifications_page(actor, number: int) -> Page:
     """The member's notifications, newest first. Two queries."""
-    rows = _notifications(actor).select_related("thread", "post", "post__author")
+    rows = _notifications(actor).select_related("thread", "post", "post__author", "story")
     page = _page(rows, NOTIFICATIONS_PER_PAGE, number)
     moderator = is_moderator(actor)
     page.object_list = [
@@ -532,6 +547,7 @@ def notifications_page(actor, number: int) -> Page:
             notification=row,
             thread=row.thread,
             post=row.post,
+            story=row.story,
             author_label=_public_label(actor, row.post, moderator) if row.post else "",
             unread=row.read_at is None,
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -271,48 +270,53 @@ def _audit_thread(*, actor, thread: Thread, verb: str, details: dict) -> None:
         actor=actor,
         verb=verb,
         member=thread.author,
-        content_type=ContentType.objects.get_for_model(Thread),
+        content_type=moderation_services.content_type_for(thread),
         object_id=thread.pk,
         details=details,
     )
 
 
-def thread_lock(*, reader: Reader, thread: Thread, locked: bool) -> Thread:
-    """Close a thread to new replies (or open it again). Logged."""
+def _thread_flag_set(
+    *, reader: Reader, thread: Thread, field: str, value: bool, verb: str
+) -> Thread:
+    """Set a moderator's flag on a thread; an audit row only for a real change."""
     _check_in_category(reader, thread)
     permissions.check_lock_or_pin(reader)
     with transaction.atomic():
         changed = (
-            Thread.objects.filter(pk=thread.pk).exclude(is_locked=locked).update(is_locked=locked)
+            Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value})
         )
         if changed:
             _audit_thread(
                 actor=reader.actor,
                 thread=thread,
-                verb=ModerationAction.Verb.THREAD_LOCKED,
-                details={"locked": locked},
+                verb=verb,
+                details={field.removeprefix("is_"): value},
             )
-    thread.is_locked = locked
+    setattr(thread, field, value)
     return thread
+
+
+def thread_lock(*, reader: Reader, thread: Thread, locked: bool) -> Thread:
+    """Close a thread to new replies (or open it again). Logged."""
+    return _thread_flag_set(
+        reader=reader,
+        thread=thread,
+        field="is_locked",
+        value=locked,
+        verb=ModerationAction.Verb.THREAD_LOCKED,
+    )
 
 
 def thread_pin(*, reader: Reader, thread: Thread, pinned: bool) -> Thread:
     """Keep a thread at the top of its category (or stop). Logged."""
-    _check_in_category(reader, thread)
-    permissions.check_lock_or_pin(reader)
-    with transaction.atomic():
-        changed = (
-            Thread.objects.filter(pk=thread.pk).exclude(is_pinned=pinned).update(is_pinned=pinned)
-        )
-        if changed:
-            _audit_thread(
-                actor=reader.actor,
-                thread=thread,
-                verb=ModerationAction.Verb.THREAD_PINNED,
-                details={"pinned": pinned},
-            )
-    thread.is_pinned = pinned
-    return thread
+    return _thread_flag_set(
+        reader=reader,
+        thread=thread,
+        field="is_pinned",
+        value=pinned,
+        verb=ModerationAction.Verb.THREAD_PINNED,
+    )
 
 
 def _reaction_target(content: Thread | Post) -> dict:
@@ -387,14 +391,17 @@ def _clean_ids(ids) -> list[int]:
     return clean
 
 
-def notifications_mark_read(*, actor, thread: Thread | None = None, ids=None) -> int:
-    """Mark the member's notifications read: all of them, those of one thread, or those with
-    the given ids (ids of other members' notifications are ignored). Returns how many."""
+def notifications_mark_read(*, actor, thread: Thread | None = None, story=None, ids=None) -> int:
+    """Mark the member's notifications read: all of them, those of one thread or story, or
+    those with the given ids (ids of other members' notifications are ignored). Returns how
+    many."""
     if not permissions.is_member(actor):
         raise PermissionDenied(_("Please log in to see your notifications."))
     rows = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if thread is not None:
         rows = rows.filter(thread=thread)
+    if story is not None:
+        rows = rows.filter(story=story)
     if ids is not None:
         rows = rows.filter(pk__in=_clean_ids(ids))
     return rows.update(read_at=timezone.now())

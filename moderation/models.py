@@ -70,6 +70,16 @@ class ModeratedContent(models.Model):
         is saved; returns the names of fields it changed. A chat message takes its seq here."""
         return []
 
+    def before_remove(self) -> list[str]:
+        """Called inside the transaction that takes this content down, before it is saved;
+        returns the names of fields it changed."""
+        return []
+
+    def awaits_decision(self) -> bool:
+        """Is this waiting for a moderator to approve or remove it? Such content's queue items
+        close with that decision, not on their own."""
+        return self.status == ContentStatus.HELD
+
     def on_moderated(self) -> None:
         """Called after a moderator's decision is committed (approve, remove, restore), so a
         content kind can tell live readers. Does nothing by default."""
@@ -134,6 +144,7 @@ class QueueItem(models.Model):
         NEW_MEMBER = "new_member", _("new member's first posts")
         NEW_MEMBER_LINK = "new_member_link", _("link from a new member")
         SOMEONE_ELSE = "someone_else", _("someone else may be at risk")
+        REVIEW = "review", _("waiting for review before publishing")
 
     class State(models.TextChoices):
         OPEN = "open", _("open")
@@ -146,6 +157,7 @@ class QueueItem(models.Model):
         RESTORED = "restored", _("restored")
         NO_ACTION = "no_action", _("no action needed")
         SUPPORT_OFFERED = "support_offered", _("support offered")
+        RETURNED = "returned", _("returned to the author to revise")
 
     # Crisis first; then reports and holds, oldest first within a priority.
     PRIORITY = {
@@ -156,6 +168,7 @@ class QueueItem(models.Model):
         Reason.NEW_MEMBER: 30,
         Reason.NEW_MEMBER_LINK: 30,
         Reason.SOMEONE_ELSE: 40,
+        Reason.REVIEW: 30,
     }
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -433,6 +446,8 @@ class ModerationAction(models.Model):
         MEMBERSHIP_REMOVED = "membership_removed", _("member removed from a group")
         THREAD_LOCKED = "thread_locked", _("forum thread locked or unlocked")
         THREAD_PINNED = "thread_pinned", _("forum thread pinned or unpinned")
+        STORY_RETURNED = "story_returned", _("story returned to its author")
+        STORY_FEATURED = "story_featured", _("story featured or unfeatured")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -69,6 +69,11 @@ class Submission:
     decision: Decision
 
 
+def content_type_for(obj) -> ContentType:
+    """The content type audit rows and queue items use for `obj` (its concrete model)."""
+    return _content_type(obj)
+
+
 def _content_type(obj) -> ContentType:
     return ContentType.objects.get_for_model(obj, for_concrete_model=True)
 
@@ -120,6 +125,11 @@ def _queue_item_open(*, content: ModeratedContent, reason: str, detail: str) -> 
         .first()
     )
     if existing is not None:
+        if reason == QueueItem.Reason.REVIEW and existing.snapshot != content.snapshot_text():
+            # A review is of the words as they are now; concern items keep the words that
+            # raised it.
+            existing.snapshot = content.snapshot_text()
+            existing.save(update_fields=["snapshot"])
         return existing
     try:
         with transaction.atomic():
@@ -212,6 +222,29 @@ def _resolve_open_items(*, actor, content: ModeratedContent, resolution: str, no
         _mark_resolved(item, actor=actor, resolution=resolution, note=note)
 
 
+CRISIS_REASONS = frozenset({QueueItem.Reason.CRISIS_URGENT, QueueItem.Reason.CRISIS_CONCERN})
+
+
+def queue_items_close_for(
+    *, actor, content: ModeratedContent, resolution: str, note: str = ""
+) -> int:
+    """Close the open queue items of `content` that a decision about its form settles (review,
+    new-member and watched-word holds, reports). Crisis items stay open: a person at risk needs
+    a moderator's own answer, whatever happens to the text. Call inside the deciding
+    transaction; returns how many were closed."""
+    items = (
+        QueueItem.objects.select_for_update()
+        .filter(content_type=_content_type(content), object_id=content.pk)
+        .exclude(state=QueueItem.State.RESOLVED)
+        .exclude(reason__in=CRISIS_REASONS)
+    )
+    closed = 0
+    for item in items:
+        _mark_resolved(item, actor=actor, resolution=resolution, note=note)
+        closed += 1
+    return closed
+
+
 def _clean_reason(reason: str, *, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
@@ -261,7 +294,7 @@ def content_remove(*, actor, content: ModeratedContent, reason: str) -> Moderate
         previous = content.status
         content.status = ContentStatus.REMOVED
         content.removal_reason = reason
-        content.save(update_fields=["status", "removal_reason"])
+        content.save(update_fields=["status", "removal_reason", *content.before_remove()])
         _resolve_open_items(
             actor=actor, content=content, resolution=QueueItem.Resolution.REMOVED, note=reason
         )
@@ -585,7 +618,7 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
                 % {"name": item.claimed_by}
             )
         content = item.content
-        if content is not None and content.status == ContentStatus.HELD:
+        if content is not None and content.awaits_decision():
             raise ModerationConflict(
                 _("This is still held. Approve it or remove it; that closes the item too.")
             )

@@ -9,6 +9,7 @@ from community.models.forums import (
     Thread,
 )
 from community.models.members import CrisisResource, Member, MemberManager, ProfileText
+from community.models.stories import Story, StoryReaction, StoryTag, state_status
 
 __all__ = [
     "Category",
@@ -19,6 +20,10 @@ __all__ = [
     "Post",
     "ProfileText",
     "Reaction",
+    "Story",
+    "StoryReaction",
+    "StoryTag",
     "Subscription",
     "Thread",
+    "state_status",
 ]

@@ -234,6 +234,8 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         REPLY = "reply", _("new reply in a thread you follow")
+        STORY_PUBLISHED = "story_published", _("your story was published")
+        STORY_RETURNED = "story_returned", _("your story was returned to you to revise")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,6 +249,9 @@ class Notification(models.Model):
     )
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    story = models.ForeignKey(
+        "community.Story", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -43,6 +43,9 @@ def samaritans_gb() -> CrisisResource:
         "/admin/community/reaction/",
         "/admin/community/subscription/",
         "/admin/community/notification/",
+        "/admin/community/story/",
+        "/admin/community/storytag/",
+        "/admin/community/storyreaction/",
     ],
 )
 def test_admin_pages_render_for_a_superuser(admin_client, path):
