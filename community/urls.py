@@ -58,6 +58,7 @@ api_patterns = [
     path("me/about/", api.MeAboutView.as_view(), name="api-me-about"),
     path("", include("groups.api_urls")),
     path("", include("community.forum_api_urls")),
+    path("", include("community.story_api_urls")),
 ]
 
 urlpatterns = [
@@ -67,6 +68,7 @@ urlpatterns = [
     path("me/", accounts.me, name="me"),
     path("me/about/", accounts.me_about, name="me-about"),
     path("", include("community.forum_urls")),
+    path("", include("community.story_urls")),
     path("groups/", include("groups.urls")),
     path("accounts/", include(account_patterns)),
     path("api/v1/", include(api_patterns)),

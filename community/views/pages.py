@@ -3,15 +3,21 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from community import forum_selectors, selectors
+from community import forum_selectors, selectors, story_selectors
 from community.forms import HelpCountryForm
 
 HOME_RECENT_THREADS = 5
+HOME_FEATURED_STORIES = 3
 
 
 def home(request: HttpRequest) -> HttpResponse:
     recent = forum_selectors.recent_threads(request.user, limit=HOME_RECENT_THREADS)
-    return render(request, "community/home.html", {"recent_threads": recent})
+    featured = story_selectors.featured_stories(request.user, limit=HOME_FEATURED_STORIES)
+    return render(
+        request,
+        "community/home.html",
+        {"recent_threads": recent, "featured_stories": featured},
+    )
 
 
 def guidelines(request: HttpRequest) -> HttpResponse:
