@@ -287,12 +287,27 @@ class NotificationThreadSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class NotificationStorySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField(help_text="Plain text: escape it.")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, story) -> str:
+        return reverse("api-story", kwargs={"story_id": story.pk})
+
+
 class NotificationSerializer(serializers.Serializer):
+    """A reply in a followed thread (`thread` and `post`), or news about your own story
+    (`story`); the fields of the other kind are null."""
+
     id = serializers.IntegerField(source="notification.pk")
     kind = serializers.ChoiceField(source="notification.kind", choices=Notification.Kind.choices)
-    thread = NotificationThreadSerializer()
+    thread = NotificationThreadSerializer(allow_null=True)
     post = serializers.IntegerField(source="post.pk", allow_null=True, default=None)
-    author_label = serializers.CharField(help_text="Who replied (plain text).")
+    story = NotificationStorySerializer(allow_null=True)
+    author_label = serializers.CharField(
+        help_text="Who replied (plain text); empty for news about your story."
+    )
     unread = serializers.BooleanField()
     created_at = serializers.DateTimeField(source="notification.created_at")
 
