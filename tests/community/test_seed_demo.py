@@ -171,6 +171,8 @@ def test_seed_demo_twice_adds_no_forum_rows(debug_on, django_capture_on_commit_c
 def test_demo_threads_and_replies_are_published_and_raise_no_concern(
     debug_on, django_capture_on_commit_callbacks
 ):
+    from django.contrib.contenttypes.models import ContentType
+
     from community.models import Post, Thread
     from moderation.models import QueueItem, Signpost
 
@@ -180,7 +182,8 @@ def test_demo_threads_and_replies_are_published_and_raise_no_concern(
         for item in model.objects.all():
             assert item.screening["risk"] == "none", item.body
             assert not item.screening["reasons"], item.body
-    assert not QueueItem.objects.exists()
+    forum_types = ContentType.objects.get_for_models(Thread, Post).values()
+    assert not QueueItem.objects.filter(content_type__in=forum_types).exists()
     assert not Signpost.objects.exists()
 
 
@@ -255,3 +258,106 @@ def test_demo_group_forum_thread_is_readable_only_by_the_groups_members(
             forum_selectors.get_thread_for(outsider, thread.pk)
         recent = forum_selectors.recent_threads(outsider, limit=50)
         assert thread not in [row.thread for row in recent]
+
+
+# --- success stories --------------------------------------------------------------------------
+
+
+def story_rows() -> dict[str, int]:
+    from community.models import Notification, Story, StoryReaction
+    from moderation.models import ContentRevision, ModerationAction, QueueItem
+
+    models = (Story, StoryReaction, Notification, QueueItem, ModerationAction, ContentRevision)
+    rows = {model.__name__: model.objects.count() for model in models}
+    rows["featured"] = Story.objects.filter(is_featured=True).count()
+    rows["states"] = sorted(Story.objects.values_list("state", flat=True))
+    return rows
+
+
+def test_seed_demo_twice_adds_no_story_rows(debug_on, django_capture_on_commit_callbacks):
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    first = story_rows()
+    assert first["Story"] and first["StoryReaction"] and first["featured"]
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    assert story_rows() == first
+
+
+def test_demo_stories_are_published_in_every_milestone_tag(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from community.models import Story, StoryTag
+
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    published = Story.objects.filter(state="published", status="published")
+    assert 6 <= published.count() <= 8
+    for tag in StoryTag.objects.all():
+        assert published.filter(tags=tag).exists(), tag.slug
+    assert published.filter(is_anonymous=True).exists()
+    assert published.filter(audience="members").exists()
+    assert published.filter(audience="everyone").count() > published.count() / 2
+    assert published.exclude(content_warning="").exists()
+    assert published.values("author").distinct().count() >= 4
+
+
+def test_featured_demo_stories_are_published_for_everyone(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from community import story_selectors
+    from community.models import Story
+
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    featured = Story.objects.filter(is_featured=True)
+    assert 2 <= featured.count() <= 3
+    for story in featured:
+        assert (story.state, story.status, story.audience) == ("published", "published", "everyone")
+    shown = story_selectors.featured_stories(AnonymousUser())
+    assert {row.story for row in shown} == set(featured)
+
+
+def test_one_demo_story_awaits_review_and_one_is_a_private_draft(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from community import story_selectors
+    from community.models import Story
+    from moderation.models import QueueItem
+
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    alex = Member.objects.get(pseudonym="Alex Moderator")
+    robin = Member.objects.get(pseudonym="Robin")
+    [waiting] = story_selectors.stories_awaiting_review(alex)
+    assert waiting.author == robin
+    [item] = QueueItem.objects.exclude(state="resolved")
+    assert (item.reason, item.object_id) == ("review", waiting.pk)
+    [draft] = Story.objects.filter(state="draft")
+    assert draft.author == robin
+    mine = story_selectors.my_stories(robin)
+    assert waiting in mine and draft in mine
+    for reader in (AnonymousUser(), Member.objects.get(pseudonym="Juniper"), alex):
+        listed = {row.story for row in story_selectors.stories_page(reader, 1).object_list}
+        assert waiting not in listed and draft not in listed
+
+
+def test_demo_stories_raise_no_concern_and_their_authors_were_told(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from django.db.models import F
+
+    from community.models import Notification, Story, StoryReaction
+    from moderation.models import QueueItem, Signpost
+
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    for story in Story.objects.all():
+        assert story.screening["risk"] == "none", story.title
+        assert story.screening["reasons"] in ([], ["read by a moderator before it is published"])
+    assert set(QueueItem.objects.values_list("reason", flat=True)) == {"review"}
+    assert not Signpost.objects.exists()
+    assert not StoryReaction.objects.filter(story__author=F("member")).exists()
+    assert not StoryReaction.objects.exclude(story__state="published").exists()
+    for story in Story.objects.filter(state="published"):
+        told = Notification.objects.filter(story=story, recipient=story.author)
+        assert told.get().kind == "story_published"
+    assert not Notification.objects.filter(story__state__in=["draft", "submitted"]).exists()

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from community import services as community_services
 from community.forum_demo import FORUM_MEMBERS, seed_forums
-from community.models import Member, ProfileText
+from community.models import Member, ProfileText, Story
+from community.story_demo import seed_stories
 from groups.demo import seed_groups
 from moderation import services as moderation_services
 from moderation.models import WatchedWord
@@ -54,7 +55,7 @@ DEMO_ABOUT = (
 
 
 class Command(BaseCommand):
-    help = "Create demo members, peer groups and forum threads (and, as they arrive, stories)."
+    help = "Create demo members, peer groups, forum threads and success stories."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -87,10 +88,19 @@ class Command(BaseCommand):
             )
             voices = [self._member(spec) for spec in FORUM_MEMBERS]
             threads = seed_forums([*members, *voices])
+            stories = seed_stories([*members, *voices])
         self.stdout.write(
             self.style.SUCCESS(f"Demo groups: {', '.join(group.name for group in groups)}")
         )
         self.stdout.write(self.style.SUCCESS(f"Demo forum threads: {len(threads)}"))
+        states = [story.state for story in stories]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo success stories: {states.count(Story.State.PUBLISHED)} published, "
+                f"{states.count(Story.State.SUBMITTED)} awaiting review, "
+                f"{states.count(Story.State.DRAFT)} draft"
+            )
+        )
         self.stdout.write(
             f"Other demo voices (no password): {', '.join(v.pseudonym for v in voices)}"
         )
