@@ -195,6 +195,10 @@ MODERATION_PREMODERATED_FIRST_ITEMS = int(
 )
 # Links from accounts younger than this many hours wait for review.
 MODERATION_NEW_MEMBER_LINK_HOURS = 24
+# Queue ageing: an open item older than this is overdue. Urgent crisis items in minutes, every
+# other item in hours.
+MODERATION_AGEING_URGENT_MINUTES = int(os.environ.get("MODERATION_AGEING_URGENT_MINUTES", "5"))
+MODERATION_AGEING_OTHER_HOURS = int(os.environ.get("MODERATION_AGEING_OTHER_HOURS", "24"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
