@@ -8,6 +8,7 @@ from community import api
 from community.forms import ThrottledAdminLoginForm
 from community.views import accounts, health, pages
 from moderation import api as moderation_api
+from moderation import member_api
 
 admin.site.login_form = ThrottledAdminLoginForm
 admin.site.site_header = "Steady Ground administration"
@@ -56,6 +57,17 @@ api_patterns = [
     path("help/", api.CrisisHelpView.as_view(), name="api-help"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("me/about/", api.MeAboutView.as_view(), name="api-me-about"),
+    path("me/", include("moderation.member_api_urls")),
+    path(
+        "moderation/appeals/",
+        member_api.ModerationAppealsView.as_view(),
+        name="api-moderation-appeals",
+    ),
+    path(
+        "moderation/appeals/<int:appeal_id>/decide/",
+        member_api.AppealDecideView.as_view(),
+        name="api-moderation-appeal-decide",
+    ),
     path("", include("groups.api_urls")),
     path("", include("community.forum_api_urls")),
     path("", include("community.story_api_urls")),
@@ -67,6 +79,7 @@ urlpatterns = [
     path("guidelines/", pages.guidelines, name="guidelines"),
     path("me/", accounts.me, name="me"),
     path("me/about/", accounts.me_about, name="me-about"),
+    path("me/moderation/", include("moderation.member_urls")),
     path("", include("community.forum_urls")),
     path("", include("community.story_urls")),
     path("groups/", include("groups.urls")),

@@ -1,6 +1,6 @@
 """Moderation records: the shared content base, watched words, the review queue, members'
-reports, earlier versions of edited content, sanctions, signposts and the append-only audit
-log."""
+reports, earlier versions of edited content, sanctions, members' appeals, signposts and the
+append-only audit log."""
 
 from __future__ import annotations
 
@@ -145,6 +145,7 @@ class QueueItem(models.Model):
         NEW_MEMBER_LINK = "new_member_link", _("link from a new member")
         SOMEONE_ELSE = "someone_else", _("someone else may be at risk")
         REVIEW = "review", _("waiting for review before publishing")
+        APPEAL = "appeal", _("appeal from a member")
 
     class State(models.TextChoices):
         OPEN = "open", _("open")
@@ -158,6 +159,8 @@ class QueueItem(models.Model):
         NO_ACTION = "no_action", _("no action needed")
         SUPPORT_OFFERED = "support_offered", _("support offered")
         RETURNED = "returned", _("returned to the author to revise")
+        APPEAL_GRANTED = "appeal_granted", _("appeal granted: the decision was reversed")
+        APPEAL_UPHELD = "appeal_upheld", _("appeal upheld: the decision stands")
 
     # Crisis first; then reports and holds, oldest first within a priority.
     PRIORITY = {
@@ -169,6 +172,8 @@ class QueueItem(models.Model):
         Reason.NEW_MEMBER_LINK: 30,
         Reason.SOMEONE_ELSE: 40,
         Reason.REVIEW: 30,
+        # After reports, before holds: a member is waiting to hear back about a decision.
+        Reason.APPEAL: 25,
     }
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -246,6 +251,19 @@ class Report(models.Model):
         MISINFORMATION = "misinformation", _("misleading or harmful information")
         OTHER = "other", _("something else")
 
+    class Outcome(models.TextChoices):
+        """What the reporter is told, in kind words and never naming the moderator."""
+
+        REMOVED = "removed", _("A moderator took it down.")
+        APPROVED = "approved", _("A moderator looked and found it within our guidelines.")
+        NO_ACTION = "no_action", _("A moderator looked and left it up.")
+        SUPPORT_OFFERED = (
+            "support_offered",
+            _("A moderator looked and reached out to offer support."),
+        )
+        RETURNED = "returned", _("A moderator asked the author to revise it.")
+        WITHDRAWN = "withdrawn", _("The person who wrote it took it down.")
+
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -266,7 +284,13 @@ class Report(models.Model):
         verbose_name=_("review queue item"),
     )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    outcome = models.CharField(_("outcome"), max_length=20, blank=True)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=Outcome.choices,
+        blank=True,
+        help_text=_("Shown to the member who reported; empty until the report is settled."),
+    )
     outcome_at = models.DateTimeField(_("outcome at"), null=True, blank=True)
 
     class Meta:
@@ -375,6 +399,104 @@ class Sanction(models.Model):
         )
 
 
+class Appeal(models.Model):
+    """A member asking for a second look at a removal of their content or a sanction on them.
+    One per member per target; decided by someone other than the moderator who acted."""
+
+    MAX_TEXT_LENGTH = 2000
+
+    class State(models.TextChoices):
+        OPEN = "open", _("waiting for a moderator")
+        UPHELD = "upheld", _("the decision stands")
+        GRANTED = "granted", _("the decision was reversed")
+
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("member appealing"),
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    content = GenericForeignKey("content_type", "object_id")
+    sanction = models.ForeignKey(
+        Sanction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("sanction"),
+    )
+    text = models.TextField(_("what the member says"), max_length=MAX_TEXT_LENGTH)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderator who acted"),
+        help_text=_("Who removed the content or gave the sanction; they may not decide this."),
+    )
+    queue_item = models.ForeignKey(
+        QueueItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("review queue item"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(
+        _("note to the member"), blank=True, help_text=_("Shown to the member.")
+    )
+    created_at = models.DateTimeField(_("appealed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(content_type__isnull=False, object_id__isnull=False, sanction__isnull=True)
+                    | Q(content_type__isnull=True, object_id__isnull=True, sanction__isnull=False)
+                ),
+                name="appeal_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["appellant", "content_type", "object_id"],
+                condition=Q(sanction__isnull=True),
+                name="appeal_once_per_content",
+            ),
+            models.UniqueConstraint(
+                fields=["appellant", "sanction"],
+                condition=Q(sanction__isnull=False),
+                name="appeal_once_per_sanction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appeal #{self.pk} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
 class Signpost(models.Model):
     """A record that crisis help was shown to a member, so moderators know it happened."""
 
@@ -448,6 +570,8 @@ class ModerationAction(models.Model):
         THREAD_PINNED = "thread_pinned", _("forum thread pinned or unpinned")
         STORY_RETURNED = "story_returned", _("story returned to its author")
         STORY_FEATURED = "story_featured", _("story featured or unfeatured")
+        APPEAL_SUBMITTED = "appeal_submitted", _("appeal submitted by a member")
+        APPEAL_DECIDED = "appeal_decided", _("appeal decided")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,14 +1,17 @@
 """Who may moderate what.
 
 Moderators moderate everywhere. Facilitators moderate only inside their own group (the
-`is_facilitator_of` scope hook). Every `check_*` raises PermissionDenied."""
+`is_facilitator_of` scope hook). Every `check_*` raises PermissionDenied.
+
+An appeal is decided by someone who moderates where its queue item is, and never by the
+moderator who made the decision under appeal (nor by the member appealing)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from moderation.models import ModeratedContent, QueueItem, Sanction
+from moderation.models import Appeal, ModeratedContent, QueueItem, Sanction
 
 
 def is_moderator(actor) -> bool:
@@ -67,6 +70,16 @@ def can_lift_sanction(actor, sanction: Sanction) -> bool:
     return sanction.group_id is not None and can_moderate_in(actor, sanction.group)
 
 
+def is_party_to_appeal(actor, appeal: Appeal) -> bool:
+    """The member appealing, or the moderator whose decision is appealed."""
+    return actor.pk is not None and actor.pk in (appeal.appellant_id, appeal.acted_by_id)
+
+
+def can_decide_appeal(actor, appeal: Appeal) -> bool:
+    group = appeal.queue_item.group if appeal.queue_item_id else None
+    return can_moderate_in(actor, group) and not is_party_to_appeal(actor, appeal)
+
+
 def _deny(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("You can't moderate here."))
@@ -86,3 +99,22 @@ def check_sanction(actor, member, *, kind: str, group=None) -> None:
 
 def check_lift_sanction(actor, sanction: Sanction) -> None:
     _deny(can_lift_sanction(actor, sanction))
+
+
+def check_not_party_to_appeal(actor, appeal: Appeal) -> None:
+    """Raise with a clear message when `actor` made the decision under appeal or is appealing."""
+    if actor.pk == appeal.acted_by_id:
+        raise PermissionDenied(
+            _(
+                "You made the original decision, so a different moderator needs to look at "
+                "this appeal."
+            )
+        )
+    if actor.pk == appeal.appellant_id:
+        raise PermissionDenied(_("This is your own appeal; another moderator will decide it."))
+
+
+def check_decide_appeal(actor, appeal: Appeal) -> None:
+    group = appeal.queue_item.group if appeal.queue_item_id else None
+    _deny(can_moderate_in(actor, group))
+    check_not_party_to_appeal(actor, appeal)

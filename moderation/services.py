@@ -1,7 +1,7 @@
 """Writes for moderation: storing a pipeline decision, members' reports, earlier versions of
-edited content, moderators' actions on content, the queue and sanctions. Every service checks
-permission, writes its audit row in the same transaction and tells live readers only after
-commit."""
+edited content, moderators' actions on content, the queue, sanctions and members' appeals.
+Every service checks permission, writes its audit row in the same transaction and tells live
+readers only after commit."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.ratelimit import SlidingWindow
-from community.signposting import SignpostOffer
+from community.signposting import CONCERN, SOMEONE_ELSE, URGENT, SignpostOffer, signpost_for
 from moderation import permissions
 from moderation.models import (
+    Appeal,
     ContentRevision,
     ContentStatus,
     ModeratedContent,
@@ -37,6 +38,7 @@ from moderation.pipeline import (
     sanction_refusal,
     submit,
 )
+from moderation.screening import assess_crisis
 from moderation.watchwords import phrase_tokens
 
 MAX_REASON_LENGTH = 1000
@@ -53,6 +55,10 @@ class ModerationConflict(Exception):
 
 class AlreadyReported(ModerationConflict):
     """The member has reported this content before; their first report stands."""
+
+
+class AlreadyAppealed(ModerationConflict):
+    """The member has appealed this decision before; each decision can be appealed once."""
 
 
 class ReportRateLimited(ModerationConflict):
@@ -203,7 +209,32 @@ def _locked(content: ModeratedContent) -> ModeratedContent:
     return type(content).objects.select_for_update().get(pk=content.pk)
 
 
+# What a reporter is told when the item their report is on closes with a resolution.
+REPORT_OUTCOMES = {
+    QueueItem.Resolution.REMOVED: Report.Outcome.REMOVED,
+    QueueItem.Resolution.APPROVED: Report.Outcome.APPROVED,
+    QueueItem.Resolution.RESTORED: Report.Outcome.NO_ACTION,
+    QueueItem.Resolution.NO_ACTION: Report.Outcome.NO_ACTION,
+    QueueItem.Resolution.SUPPORT_OFFERED: Report.Outcome.SUPPORT_OFFERED,
+    QueueItem.Resolution.RETURNED: Report.Outcome.RETURNED,
+}
+
+
+def _settle_reports(item: QueueItem, *, resolution: str, at) -> None:
+    """Tell every member who reported into `item` what came of it (never who decided)."""
+    outcome = REPORT_OUTCOMES.get(resolution)
+    reports = Report.objects.filter(queue_item=item, outcome="")
+    if outcome is None or not reports.exists():
+        return
+    if outcome == Report.Outcome.NO_ACTION:
+        content = item.content
+        if getattr(content, "status", None) == ContentStatus.DELETED:
+            outcome = Report.Outcome.WITHDRAWN
+    reports.update(outcome=outcome, outcome_at=at)
+
+
 def _mark_resolved(item: QueueItem, *, actor, resolution: str, note: str) -> None:
+    """The one place queue items are closed; the reports on the item get their outcome."""
     item.state = QueueItem.State.RESOLVED
     item.resolution = resolution
     item.resolution_note = note
@@ -212,6 +243,7 @@ def _mark_resolved(item: QueueItem, *, actor, resolution: str, note: str) -> Non
     item.save(
         update_fields=["state", "resolution", "resolution_note", "resolved_by", "resolved_at"]
     )
+    _settle_reports(item, resolution=resolution, at=item.resolved_at)
 
 
 def _resolve_open_items(*, actor, content: ModeratedContent, resolution: str, note: str) -> None:
@@ -555,9 +587,18 @@ def sanction_lift(*, actor, sanction: Sanction, reason: str = "") -> Sanction:
     return sanction
 
 
+def _check_not_party_to_appeal_item(actor, item: QueueItem) -> None:
+    if item.reason != QueueItem.Reason.APPEAL:
+        return
+    appeal = Appeal.objects.filter(queue_item_id=item.pk).first()
+    if appeal is not None:
+        permissions.check_not_party_to_appeal(actor, appeal)
+
+
 def queue_item_claim(*, actor, item: QueueItem) -> QueueItem:
     """Take an item so two moderators don't work on it at once."""
     permissions.check_work_queue_item(actor, item)
+    _check_not_party_to_appeal_item(actor, item)
     with transaction.atomic():
         item = QueueItem.objects.select_for_update().get(pk=item.pk)
         if item.state == QueueItem.State.RESOLVED:
@@ -607,6 +648,11 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
             _("To approve, remove or restore, act on the content itself; that closes the item.")
         )
     permissions.check_work_queue_item(actor, item)
+    _check_not_party_to_appeal_item(actor, item)
+    if item.reason == QueueItem.Reason.APPEAL:
+        raise ModerationConflict(
+            _("Grant or uphold the appeal instead; the member is told, and that closes the item.")
+        )
     note = _clean_reason(note, required=False)
     with transaction.atomic():
         item = QueueItem.objects.select_for_update().get(pk=item.pk)
@@ -633,6 +679,223 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
             details={"resolution": resolution},
         )
     return item
+
+
+# --- appeals ---------------------------------------------------------------------------------
+
+
+def _clean_appeal_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {"text": [_("Please tell us why you think the decision should change.")]}
+        )
+    if len(text) > Appeal.MAX_TEXT_LENGTH:
+        raise ValidationError(
+            {
+                "text": [
+                    _("Please keep your appeal to %(limit)s characters or fewer; it has %(count)s.")
+                    % {"limit": Appeal.MAX_TEXT_LENGTH, "count": len(text)}
+                ]
+            }
+        )
+    return text
+
+
+def _remover_of(content: ModeratedContent):
+    """The moderator whose removal of `content` is the latest on record (None if unknown)."""
+    action = (
+        ModerationAction.objects.filter(
+            verb=ModerationAction.Verb.CONTENT_REMOVED,
+            content_type=_content_type(content),
+            object_id=content.pk,
+        )
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    return action.actor if action is not None else None
+
+
+def appeal_submit(*, actor, content: ModeratedContent | None = None, sanction=None, text: str):
+    """A member asks for a second look at the removal of their content or at a sanction on
+    them.
+
+    Who and what: only the author of removed content, or the member a sanction is on. Every
+    kind of sanction may be appealed, warnings too (a warning stays on the member's record and
+    moderators read it as history) and past ones (granting one marks it lifted, so the record
+    says it was withdrawn); a sanction already lifted has nothing left to appeal.
+    Guarantees: once per member per decision, even under races (AlreadyAppealed, from the
+    unique constraints); the text is stripped and 1..2,000 characters (ValidationError on
+    `text`); the appeal, its queue item (reason APPEAL, in the content's or sanction's group,
+    snapshot = the appeal and what was removed) and the audit row are stored together. Not
+    rate-limited: a member can only appeal decisions made about them, each once. The appeal
+    text is for moderators and is not copied into the audit log. The text is screened for
+    crisis risk like any post: when it shows risk the member is signposted at once
+    (`appeal.signpost` holds the SignpostOffer shown, else None) and the appeal is queued at
+    crisis priority."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied(_("Please log in to appeal."))
+    if (content is None) == (sanction is None):
+        raise ValidationError(_("Please choose one removal or one limit to appeal."))
+    text = _clean_appeal_text(text)
+    # An appeal is words from someone who may be struggling: screened like everything else,
+    # so risk is signposted at once and the appeal jumps the queue.
+    tier = _crisis_tier(text)
+    with transaction.atomic():
+        if content is not None:
+            content = _locked(content)
+            if content.author_id != actor.pk:
+                raise PermissionDenied(_("You can only appeal decisions about what you wrote."))
+            if content.status != ContentStatus.REMOVED:
+                raise ModerationConflict(
+                    _("This isn't removed (any more), so there is nothing to appeal.")
+                )
+            target = {"content_type": _content_type(content), "object_id": content.pk}
+            acted_by = _remover_of(content)
+            group = content.moderation_group()
+            snapshot = _("Appeal:\n%(text)s\n\nRemoved %(kind)s:\n%(removed)s") % {
+                "text": text,
+                "kind": content._meta.verbose_name,
+                "removed": content.snapshot_text(),
+            }
+            detail = _("Appeal against a removal: %(reason)s") % {"reason": content.removal_reason}
+        else:
+            sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+            if sanction.member_id != actor.pk:
+                raise PermissionDenied(_("You can only appeal limits on your own account."))
+            if sanction.lifted_at is not None:
+                raise ModerationConflict(
+                    _("This has already been lifted, so there is nothing to appeal.")
+                )
+            target = {"sanction": sanction}
+            acted_by = sanction.created_by
+            group = sanction.group
+            snapshot = _("Appeal:\n%(text)s\n\n%(kind)s, reason given:\n%(reason)s") % {
+                "text": text,
+                "kind": sanction.get_kind_display().capitalize(),
+                "reason": sanction.reason,
+            }
+            detail = _("Appeal against a %(kind)s") % {"kind": sanction.get_kind_display()}
+        try:
+            with transaction.atomic():
+                appeal = Appeal.objects.create(
+                    appellant=actor, text=text, acted_by=acted_by, **target
+                )
+        except IntegrityError:
+            raise AlreadyAppealed(
+                _(
+                    "You have already appealed this. Each decision can be appealed once; you "
+                    "will see the answer on your moderation page."
+                )
+            ) from None
+        if tier:
+            detail = _("%(risk)s in the appeal. %(detail)s") % {
+                "risk": QueueItem.Reason(
+                    CRISIS_QUEUE_REASON.get(tier, QueueItem.Reason.SOMEONE_ELSE)
+                ).label.capitalize(),
+                "detail": detail,
+            }
+        item = QueueItem.objects.create(
+            content_type=_content_type(appeal),
+            object_id=appeal.pk,
+            reason=QueueItem.Reason.APPEAL,
+            detail=detail[:1000],
+            snapshot=snapshot,
+            priority=QueueItem.PRIORITY[CRISIS_QUEUE_REASON.get(tier, QueueItem.Reason.APPEAL)],
+            group=group,
+        )
+        appeal.queue_item = item
+        appeal.save(update_fields=["queue_item"])
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.APPEAL_SUBMITTED,
+            member=actor,
+            content=content,
+            queue_item=item,
+            sanction=sanction,
+            details={"appeal": appeal.pk, "risk": tier or "none"},
+        )
+        appeal.signpost = None
+        if tier:
+            appeal.signpost = signpost_for(actor, tier)
+            signpost_record(member=actor, offer=appeal.signpost)
+    return appeal
+
+
+CRISIS_QUEUE_REASON = {
+    URGENT: QueueItem.Reason.CRISIS_URGENT,
+    CONCERN: QueueItem.Reason.CRISIS_CONCERN,
+}
+
+
+def _crisis_tier(text: str) -> str:
+    """The signpost tier the words call for ("" when none)."""
+    assessment = assess_crisis(text)
+    if assessment.tier in (URGENT, CONCERN):
+        return assessment.tier
+    return SOMEONE_ELSE if assessment.about_someone_else else ""
+
+
+def appeal_decide(*, actor, appeal: Appeal, grant: bool, note: str = "") -> Appeal:
+    """Grant (reverse the decision: restore the content or lift the sanction, through
+    `content_restore` / `sanction_lift`) or uphold an appeal, and close its queue item.
+
+    Only someone who moderates where the appeal's item is, and never the moderator who made the
+    decision (nor the member appealing): PermissionDenied with the reason. The note is shown to
+    the member; it is required when upholding, so they always learn why. Exactly one decision
+    wins under concurrency (the appeal row is locked); a later one gets ModerationConflict."""
+    permissions.check_decide_appeal(actor, appeal)
+    note = _clean_reason(note, required=not grant)
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().select_related("queue_item").get(pk=appeal.pk)
+        if appeal.state != Appeal.State.OPEN:
+            raise ModerationConflict(_("This appeal has already been decided."))
+        item = QueueItem.objects.select_for_update().get(pk=appeal.queue_item_id)
+        if item.state == QueueItem.State.CLAIMED and item.claimed_by_id != actor.pk:
+            raise ModerationConflict(
+                _("%(name)s is working on this; ask them, or release it first.")
+                % {"name": item.claimed_by}
+            )
+        if grant:
+            if appeal.sanction_id is not None:
+                sanction = appeal.sanction
+                if sanction.lifted_at is None:
+                    sanction_lift(
+                        actor=actor,
+                        sanction=sanction,
+                        reason=note or _("Lifted after the member's appeal."),
+                    )
+            else:
+                content = appeal.content
+                if content is not None and content.status == ContentStatus.REMOVED:
+                    content_restore(
+                        actor=actor, content=content, note=note or _("Restored on appeal.")
+                    )
+        appeal.state = Appeal.State.GRANTED if grant else Appeal.State.UPHELD
+        appeal.decided_by = actor
+        appeal.decided_at = timezone.now()
+        appeal.decision_note = note
+        appeal.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        _mark_resolved(
+            item,
+            actor=actor,
+            resolution=QueueItem.Resolution.APPEAL_GRANTED
+            if grant
+            else QueueItem.Resolution.APPEAL_UPHELD,
+            note=note,
+        )
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.APPEAL_DECIDED,
+            member=appeal.appellant,
+            content=appeal.content if appeal.sanction_id is None else None,
+            queue_item=item,
+            sanction=appeal.sanction,
+            reason=note,
+            details={"appeal": appeal.pk, "granted": grant},
+        )
+    return appeal
 
 
 def _check_watched_words(actor) -> None:

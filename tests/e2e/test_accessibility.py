@@ -53,3 +53,26 @@ def test_members_account_page_has_no_serious_accessibility_violations(
     expect(axe_page.get_by_role("heading", level=1)).to_have_text("My account")
 
     assert_accessible(axe_page)
+
+
+def test_members_moderation_page_and_appeal_form_have_no_serious_violations(
+    axe_page: Page, site: str, existing_member
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from community.models import ProfileText
+    from moderation import services
+    from tests.factories import MemberFactory
+
+    moderator = MemberFactory(pseudonym="Mo Axe", is_moderator=True)
+    about = ProfileText.objects.create(
+        author=existing_member, body="Learning to wait.", body_html="<p>Learning to wait.</p>"
+    )
+    services.content_remove(actor=moderator, content=about, reason="It shared a phone number.")
+    kind = ContentType.objects.get_for_model(about)
+    log_in(axe_page, site, existing_member.pseudonym)
+    axe_page.goto(f"{site}/me/moderation/")
+    expect(axe_page.get_by_text("It shared a phone number.")).to_be_visible()
+    assert_accessible(axe_page)
+    axe_page.goto(f"{site}/me/moderation/appeal/?content={kind.app_label}.{kind.model}:{about.pk}")
+    assert_accessible(axe_page)
