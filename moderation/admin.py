@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation import services
 from moderation.models import (
+    Appeal,
     ContentRevision,
     ModerationAction,
     QueueItem,
@@ -449,3 +450,14 @@ class ModerationActionAdmin(ModeratorOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    """Appeals are decided through the services (dashboard and API), by someone other than the
+    moderator who acted; here moderators read them."""
+
+    list_display = ["pk", "appellant", "state", "acted_by", "decided_by", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["appellant", "acted_by", "decided_by"]
+    search_fields = ["appellant__pseudonym"]

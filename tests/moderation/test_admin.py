@@ -22,6 +22,8 @@ PAGES = [
     "/admin/moderation/watchedword/add/",
     "/admin/moderation/signpost/",
     "/admin/moderation/moderationaction/",
+    "/admin/moderation/appeal/",
+    "/admin/moderation/report/",
     "/admin/community/profiletext/",
     "/admin/groups/group/",
 ]
