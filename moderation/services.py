@@ -848,7 +848,7 @@ def appeal_decide(*, actor, appeal: Appeal, grant: bool, note: str = "") -> Appe
     permissions.check_decide_appeal(actor, appeal)
     note = _clean_reason(note, required=not grant)
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().select_related("queue_item").get(pk=appeal.pk)
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.state != Appeal.State.OPEN:
             raise ModerationConflict(_("This appeal has already been decided."))
         item = QueueItem.objects.select_for_update().get(pk=appeal.queue_item_id)
