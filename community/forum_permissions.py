@@ -153,6 +153,14 @@ class Reader:
             return _("%(pseudonym)s (posted anonymously)") % {"pseudonym": content.author.pseudonym}
         return _("Anonymous member")
 
+    def public_label(self, content: Thread | Post) -> str:
+        """The name to put in words everyone will read (a quote): anonymity holds even when a
+        moderator, who may see who wrote it, does the quoting."""
+        return _("Anonymous member") if content.is_anonymous else content.author.pseudonym
+
+    def may_remove(self, content: Thread | Post) -> bool:
+        return self.moderating and content.status in OPEN_STATUSES
+
     def author_visible(self, content: Thread | Post) -> bool:
         """May the author's pseudonym (and profile link) be shown?"""
         return not content.is_anonymous or self.moderating or self.is_author(content)

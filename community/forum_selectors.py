@@ -25,6 +25,7 @@ from community.forum_permissions import (
     reader_for,
     visible_content_q,
 )
+from community.ids import db_id_or_404, not_found
 from community.models import (
     Category,
     Notification,
@@ -45,22 +46,6 @@ SEARCH_MAX_RESULTS = 200
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 200
 MAX_PAGE = 100_000
-MAX_DB_ID = 2**63 - 1
-
-
-def _not_found() -> Http404:
-    # The same words whether the thing never existed or the reader may not see it.
-    return Http404(_("We couldn't find that. It may have been removed, or it may be private."))
-
-
-def _in_range(pk) -> int:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise _not_found() from None
-    if not 0 < pk <= MAX_DB_ID:
-        raise _not_found()
-    return pk
 
 
 def page_number(raw) -> int:
@@ -116,10 +101,10 @@ def get_category_for(actor, slug: str) -> Reader:
     """The category at `slug` with `actor`'s standing in it; 404 if they may not read it."""
     category = Category.objects.select_related("group").filter(slug=slug).first()
     if category is None:
-        raise _not_found()
+        raise not_found()
     reader = reader_for(actor, category)
     if not reader.can_read:
-        raise _not_found()
+        raise not_found()
     return reader
 
 
@@ -186,14 +171,14 @@ def get_thread_for(actor, thread_id) -> tuple[Thread, Reader]:
     see it."""
     thread = (
         Thread.objects.select_related("category", "category__group", "author")
-        .filter(pk=_in_range(thread_id))
+        .filter(pk=db_id_or_404(thread_id))
         .first()
     )
     if thread is None:
-        raise _not_found()
+        raise not_found()
     reader = reader_for(actor, thread.category)
     if not reader.sees(thread):
-        raise _not_found()
+        raise not_found()
     return thread, reader
 
 
@@ -203,14 +188,14 @@ def get_post_for(actor, post_id) -> tuple[Post, Reader]:
         Post.objects.select_related(
             "author", "thread", "thread__author", "thread__category", "thread__category__group"
         )
-        .filter(pk=_in_range(post_id))
+        .filter(pk=db_id_or_404(post_id))
         .first()
     )
     if post is None:
-        raise _not_found()
+        raise not_found()
     reader = reader_for(actor, post.thread.category)
     if not (reader.sees(post) and reader.sees(post.thread)):
-        raise _not_found()
+        raise not_found()
     return post, reader
 
 
@@ -238,6 +223,7 @@ class ItemView:
     may_react: bool
     may_report: bool
     may_see_history: bool
+    may_remove: bool
 
     @property
     def anchor(self) -> str:
@@ -301,6 +287,7 @@ def item_view(reader: Reader, item: Thread | Post, thread: Thread, counts: dict)
         may_react=may_react,
         may_report=reader.may_report(item),
         may_see_history=reader.may_see_history(),
+        may_remove=reader.may_remove(item),
     )
 
 
@@ -330,6 +317,26 @@ def thread_view(reader: Reader, thread: Thread, number: int) -> ThreadView:
         may_reply=reader.may_reply(thread),
         may_lock_or_pin=reader.may_lock_or_pin(),
     )
+
+
+def quote_text(actor, reader: Reader, thread: Thread, raw) -> str:
+    """The reply box's starting text for ?quote=<reply id or "opening">: that post's words as a
+    Markdown quote, if the reader may read them. Anything else quotes nothing."""
+    if not raw:
+        return ""
+    if raw == "opening":
+        item = thread
+    else:
+        try:
+            item, _post_reader = get_post_for(actor, raw)
+        except Http404:
+            return ""
+        if item.thread_id != thread.pk:
+            return ""
+    if not reader.sees_text(item):
+        return ""
+    quoted = "\n".join(f"> {line}".rstrip() for line in item.body.splitlines())
+    return _("%(name)s wrote:") % {"name": reader.public_label(item)} + f"\n\n{quoted}\n\n"
 
 
 def post_page_number(reader: Reader, post: Post) -> int:

@@ -12,7 +12,8 @@ from rest_framework import serializers
 
 from community.api import SignpostSerializer
 from community.forum_permissions import Reader
-from community.forum_selectors import MAX_DB_ID, CategoryListing, ItemView, ThreadListing
+from community.forum_selectors import CategoryListing, ItemView, ThreadListing
+from community.ids import MAX_DB_ID
 from community.models import Category, Notification, Reaction
 from groups.serializers import DetailSerializer, TextField
 from moderation.models import ContentRevision, ContentStatus, Report

@@ -62,6 +62,12 @@ def can_edit(actor, story: Story) -> bool:
     return is_author(actor, story) and story.state in EDITABLE_STATES
 
 
+def can_keep_as_draft(story: Story | None) -> bool:
+    """Only a new story or a draft can stay a draft: changing a story others may have read
+    needs review again."""
+    return story is None or story.state == Story.State.DRAFT
+
+
 def can_delete(actor, story: Story) -> bool:
     return is_author(actor, story) and story.state != Story.State.DELETED
 

@@ -11,7 +11,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from community import story_permissions as permissions
-from community.forum_selectors import _in_range, _not_found, _page
+from community.forum_selectors import _page
+from community.ids import db_id_or_404, not_found
 from community.models import Story, StoryReaction, StoryTag
 from moderation.models import ContentStatus
 
@@ -109,11 +110,11 @@ def get_story_for(actor, story_id) -> Story:
     story = (
         Story.objects.select_related("author")
         .prefetch_related("tags")
-        .filter(pk=_in_range(story_id))
+        .filter(pk=db_id_or_404(story_id))
         .first()
     )
     if story is None or not permissions.can_see(actor, story):
-        raise _not_found()
+        raise not_found()
     return story
 
 

@@ -96,8 +96,7 @@ def story_save(
     tag_rows = _clean_tags(tags)
     audience = _clean_audience(audience)
     warning = _clean_warning(content_warning)
-    # Only a draft can stay a draft: changing a story others may have read needs review again.
-    keep_as_draft = not send_for_review and (story is None or story.state == Story.State.DRAFT)
+    keep_as_draft = not send_for_review and permissions.can_keep_as_draft(story)
     decision = submit(
         actor=actor,
         kind=ContentKind.STORY,

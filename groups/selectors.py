@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from community.ids import MAX_DB_ID
 from community.models import Member
 from community.validators import identity_key
 from groups import permissions
@@ -19,9 +20,6 @@ from moderation.models import ContentStatus
 
 HISTORY_PAGE = 50
 REPLAY_LIMIT = 500
-# Ids from URLs are checked against the database's range: a larger one exists nowhere, and
-# SQLite would raise instead of answering "no such row".
-MAX_DB_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from community.ids import db_id_or_404
 from moderation import permissions
 from moderation.models import (
     Appeal,
@@ -212,21 +213,15 @@ def get_own_removed_content(member, kind: str, object_id) -> ModeratedContent:
     _own(member)
     models_by_kind = {content_kind(model): model for model in content_models()}
     model = models_by_kind.get(kind)
-    try:
-        object_id = int(object_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if model is None or object_id < 1:
+    object_id = db_id_or_404(object_id)
+    if model is None:
         raise Http404
     return get_object_or_404(model, pk=object_id, author=member, status=ContentStatus.REMOVED)
 
 
 def get_own_sanction(member, sanction_id) -> Sanction:
     _own(member)
-    try:
-        sanction_id = int(sanction_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    sanction_id = db_id_or_404(sanction_id)
     return get_object_or_404(
         Sanction.objects.select_related("group"), pk=sanction_id, member=member
     )

@@ -254,30 +254,6 @@ def thread_new(request: HttpRequest, slug: str) -> HttpResponse:
 # --- a thread ---------------------------------------------------------------------------------
 
 
-def _quote(request: HttpRequest, reader: Reader, thread: Thread) -> str:
-    """The reply box's starting text for ?quote=<reply id or "opening">: that post's words as a
-    Markdown quote, if the reader may read them. Anything else quotes nothing."""
-    raw = request.GET.get("quote")
-    if not raw:
-        return ""
-    if raw == "opening":
-        item = thread
-    else:
-        try:
-            item, _reader = forum_selectors.get_post_for(request.user, raw)
-        except Http404:
-            return ""
-        if item.thread_id != thread.pk:
-            return ""
-    if not reader.sees_text(item):
-        return ""
-    # Quoted words are posted for everyone: an anonymous author stays anonymous in them, even
-    # when a moderator (who may see who wrote them) does the quoting.
-    label = _("Anonymous member") if item.is_anonymous else reader.author_label(item)
-    quoted = "\n".join(f"> {line}".rstrip() for line in item.body.splitlines())
-    return _("%(name)s wrote:") % {"name": label} + f"\n\n{quoted}\n\n"
-
-
 def _thread_page(
     request: HttpRequest,
     thread: Thread,
@@ -299,7 +275,13 @@ def _thread_page(
     if reader.is_member:
         forum_services.notifications_mark_read(actor=request.user, thread=thread)
     if reply_form is None and view.may_reply:
-        reply_form = ReplyForm(initial={"body": _quote(request, reader, thread)})
+        reply_form = ReplyForm(
+            initial={
+                "body": forum_selectors.quote_text(
+                    request.user, reader, thread, request.GET.get("quote")
+                )
+            }
+        )
     return _render(
         request,
         "forums/thread.html",

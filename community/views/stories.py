@@ -154,8 +154,8 @@ def _detail_page(
 def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
     """One story. Its author also sees where it is in review; moderators see their buttons."""
     story = story_selectors.get_story_for(request.user, story_id)
-    if request.user.is_authenticated and story.author_id == request.user.pk:
-        # Reading the story is reading the news about it (published, returned).
+    if request.user.is_authenticated:
+        # Reading the story is reading any news about it (published, returned).
         forum_services.notifications_mark_read(actor=request.user, story=story)
     return _detail_page(request, story)
 
@@ -209,7 +209,7 @@ def _write_page(request, *, form: StoryForm, story: Story | None, failure=None):
         {
             "form": form,
             "story": story,
-            "may_keep_draft": story is None or story.state == Story.State.DRAFT,
+            "may_keep_draft": story_permissions.can_keep_as_draft(story),
             "send_draft": SAVE_AS_DRAFT,
             "back_url": _story_url(story) if story else reverse("stories:list"),
         },

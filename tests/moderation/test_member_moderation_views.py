@@ -143,3 +143,17 @@ def test_appealing_what_is_not_yours_is_not_found(client, other_member, removed_
     )
     assert response.status_code == 404
     assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"?content=community.thread:{2**63}",
+        f"?content=community.thread:{10**30}",
+        "?content=community.thread:-1",
+        f"?sanction={2**63}",
+        "?sanction=1e9",
+    ],
+)
+def test_ids_out_of_the_databases_range_are_not_found(member_client, query):
+    assert member_client.get(APPEAL_URL + query).status_code == 404
