@@ -731,10 +731,20 @@ class Room {
   // --- screen readers ------------------------------------------------------------------------
 
   say(text) {
+    // The last thing said wins: an earlier pending line must not land after it.
+    window.clearTimeout(this.sayTimer);
     this.announcer.textContent = "";
-    window.setTimeout(() => {
+    this.sayTimer = window.setTimeout(() => {
       this.announcer.textContent = text;
     }, 50);
+  }
+
+  /** Confirm the reader's own action: it is what they are waiting to hear, so messages still
+   * waiting to be summed up (already shown in the list) are not read over it. */
+  confirm(text) {
+    clearTimeout(this.announceTimer);
+    this.announceQueue = [];
+    this.say(text);
   }
 
   /** New messages from others, read out politely; a burst (a catch-up) is summed up. */
@@ -942,13 +952,13 @@ class Room {
       if (state.action === "remove") {
         await this.api("POST", `${this.apiBase}messages/${state.id}/remove/`, { reason });
         this.markRemoved(state.id);
-        this.say(this.word("removed-done"));
+        this.confirm(this.word("removed-done"));
       } else if (state.action === "mute") {
         const minutes = Number(document.getElementById("chat-dialog-minutes").value);
         const data = await this.api("POST", `${this.apiBase}mutes/`, { member: state.name, minutes, reason });
         const until = data && data.until ? new Date(data.until) : null;
         const time = until && !Number.isNaN(until.getTime()) ? format(until, LONG_TIME) : "";
-        this.say(this.word("muted-done", { name: state.name, time }));
+        this.confirm(this.word("muted-done", { name: state.name, time }));
       } else {
         await this.api("PUT", `${this.ignoresUrl}${encodeURIComponent(state.name)}/`);
         this.hideAuthor(state.authorId);
