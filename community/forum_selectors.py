@@ -521,7 +521,9 @@ def _notifications(actor) -> QuerySet[Notification]:
     ) & readable_categories_q(actor, prefix="thread__category__")
     # News about the member's own stories (published, returned to revise).
     stories = Q(story__author=actor) & ~Q(story__status=ContentStatus.DELETED)
-    return Notification.objects.filter(recipient=actor).filter(replies | stories)
+    # Supportive messages from the moderation team, only ever to the member they were for.
+    support = Q(support_message__member=actor)
+    return Notification.objects.filter(recipient=actor).filter(replies | stories | support)
 
 
 def unread_notification_count(actor) -> int:
@@ -533,8 +535,8 @@ def unread_notification_count(actor) -> int:
 
 @dataclass(frozen=True)
 class NotificationView:
-    """One line of the bell's list: a reply in a followed thread (thread and post set) or news
-    about the member's own story (story set)."""
+    """One line of the bell's list: a reply in a followed thread (thread and post set), news
+    about the member's own story (story set) or a message from the moderation team."""
 
     notification: Notification
     thread: Thread | None
@@ -542,11 +544,14 @@ class NotificationView:
     story: Story | None
     author_label: str
     unread: bool
+    support_message: object = None
 
 
 def notifications_page(actor, number: int) -> Page:
     """The member's notifications, newest first. Two queries."""
-    rows = _notifications(actor).select_related("thread", "post", "post__author", "story")
+    rows = _notifications(actor).select_related(
+        "thread", "post", "post__author", "story", "support_message"
+    )
     page = _page(rows, NOTIFICATIONS_PER_PAGE, number)
     moderator = is_moderator(actor)
     page.object_list = [
@@ -557,6 +562,7 @@ def notifications_page(actor, number: int) -> Page:
             story=row.story,
             author_label=_public_label(actor, row.post, moderator) if row.post else "",
             unread=row.read_at is None,
+            support_message=row.support_message,
         )
         for row in page.object_list
     ]

@@ -57,3 +57,9 @@ def membership_ended(group: PeerGroup, member_id: int) -> None:
 def member_restricted(member_id: int) -> None:
     """A sanction changed: sockets re-check what the member may do."""
     _send(member_channel_group(member_id), {"type": "chat.recheck"})
+
+
+def member_support(member_id: int, payload: dict) -> None:
+    """Show a member, in every room they have open, help or a message from the moderation team
+    (`payload` is the frame: `signpost` or `support`)."""
+    _send(member_channel_group(member_id), {"type": "chat.support", "frame": payload})

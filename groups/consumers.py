@@ -292,6 +292,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         until = standing.muted_until.isoformat() if standing.muted_until else None
         await self.send_json({"type": "standing", "muted_until": until})
 
+    async def chat_support(self, event: dict) -> None:
+        """Help, or a supportive message from the moderation team, for this member only."""
+        await self.send_json(event["frame"])
+
     async def chat_typing(self, event: dict) -> None:
         if event["member_id"] == self.member.pk or event["member_id"] in self.hidden:
             return

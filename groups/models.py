@@ -179,6 +179,29 @@ class ChatMessage(ModeratedContent):
     def __str__(self) -> str:
         return f"#{self.seq or '-'} in {self.group_id} by {self.author_id}"
 
+    CONTEXT_BEFORE = 5
+    CONTEXT_AFTER = 5
+
+    def moderation_context(self):
+        """The room it was said in, with the messages just before and after it."""
+        from django.urls import reverse
+
+        from moderation.context import ContentContext, neighbours_of
+
+        room = ChatMessage.objects.filter(group_id=self.group_id).select_related("author")
+        before = room.filter(
+            Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)
+        ).order_by("-created_at", "-pk")[: self.CONTEXT_BEFORE]
+        after = room.filter(
+            Q(created_at__gt=self.created_at) | Q(created_at=self.created_at, pk__gt=self.pk)
+        ).order_by("created_at", "pk")[: self.CONTEXT_AFTER]
+        rows = [*reversed(list(before)), self, *after]
+        return ContentContext(
+            place=_("Chat room of %(group)s") % {"group": self.group.name},
+            url=reverse("groups:room", args=[self.group.slug]),
+            neighbours=neighbours_of(self, rows),
+        )
+
     def moderation_group(self) -> PeerGroup:
         return self.group
 

@@ -114,7 +114,7 @@ def is_overdue(item: QueueItem, now: datetime | None = None) -> bool:
     return now - item.created_at > ageing_threshold(item)
 
 
-def _scoped(actor) -> QuerySet[QueueItem]:
+def scoped_items(actor) -> QuerySet[QueueItem]:
     items = QueueItem.objects.all()
     if actor is None or permissions.is_moderator(actor):
         return items
@@ -149,7 +149,7 @@ def open_counts(actor=None, now: datetime | None = None) -> QueueCounts:
         aggregates[f"{band}_overdue"] = Count(
             "pk", filter=_band_filter(band) & Q(created_at__lt=cutoff)
         )
-    row = _scoped(actor).exclude(state=QueueItem.State.RESOLVED).aggregate(**aggregates)
+    row = scoped_items(actor).exclude(state=QueueItem.State.RESOLVED).aggregate(**aggregates)
     opened = {band: row[f"{band}_open"] or 0 for band in BANDS}
     overdue = {band: row[f"{band}_overdue"] or 0 for band in BANDS}
     return QueueCounts(
@@ -177,7 +177,7 @@ def timing_stats(days: int = 7, now: datetime | None = None, actor=None) -> Timi
     `percentile` (nearest rank). A timestamp earlier than creation counts as 0 seconds."""
     now = now or timezone.now()
     rows = list(
-        _scoped(actor)
+        scoped_items(actor)
         .filter(created_at__gte=now - timedelta(days=days), created_at__lte=now)
         .order_by()
         .values_list("created_at", "claimed_at", "resolved_at")
@@ -225,7 +225,7 @@ def daily_series(
     first_day = today - timedelta(days=days - 1)
     start = datetime.combine(first_day, time.min, tzinfo=UTC)
     end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=UTC)
-    items = _scoped(actor)
+    items = scoped_items(actor)
     opened = _per_day(items, "created_at", start, end)
     resolved = _per_day(items, "resolved_at", start, end)
     points = []

@@ -1,3 +1,9 @@
-"""Websocket routes of the moderation app (its consumers arrive with its own issue)."""
+"""Websocket routes of the moderation app."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from moderation.consumers import ModerationConsumer
+
+websocket_urlpatterns = [
+    path("ws/moderation/", ModerationConsumer.as_asgi()),
+]

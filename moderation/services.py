@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from community.ratelimit import SlidingWindow
 from community.signposting import CONCERN, SOMEONE_ELSE, URGENT, SignpostOffer, signpost_for
 from moderation import permissions
+from moderation.broadcast import QueueEvent, on_commit_queue_item_changed
 from moderation.models import (
     Appeal,
     ContentRevision,
@@ -139,7 +140,7 @@ def _queue_item_open(*, content: ModeratedContent, reason: str, detail: str) -> 
         return existing
     try:
         with transaction.atomic():
-            return QueueItem.objects.create(
+            item = QueueItem.objects.create(
                 content_type=content_type,
                 object_id=content.pk,
                 reason=reason,
@@ -147,7 +148,10 @@ def _queue_item_open(*, content: ModeratedContent, reason: str, detail: str) -> 
                 snapshot=content.snapshot_text(),
                 priority=QueueItem.PRIORITY[reason],
                 group=content.moderation_group(),
+                member=content.author,
             )
+            on_commit_queue_item_changed(item, QueueEvent.NEW)
+            return item
     except IntegrityError:
         # Opened by a concurrent transaction since we looked: share it.
         return QueueItem.objects.exclude(state=QueueItem.State.RESOLVED).get(
@@ -244,6 +248,7 @@ def _mark_resolved(item: QueueItem, *, actor, resolution: str, note: str) -> Non
         update_fields=["state", "resolution", "resolution_note", "resolved_by", "resolved_at"]
     )
     _settle_reports(item, resolution=resolution, at=item.resolved_at)
+    on_commit_queue_item_changed(item, QueueEvent.RESOLVED)
 
 
 def _resolve_open_items(*, actor, content: ModeratedContent, resolution: str, note: str) -> None:
@@ -613,6 +618,7 @@ def queue_item_claim(*, actor, item: QueueItem) -> QueueItem:
         item.claimed_by = actor
         item.claimed_at = timezone.now()
         item.save(update_fields=["state", "claimed_by", "claimed_at"])
+        on_commit_queue_item_changed(item, QueueEvent.CLAIMED)
         _audit(
             actor=actor,
             verb=ModerationAction.Verb.QUEUE_CLAIMED,
@@ -635,8 +641,25 @@ def queue_item_release(*, actor, item: QueueItem) -> QueueItem:
         item.claimed_by = None
         item.claimed_at = None
         item.save(update_fields=["state", "claimed_by", "claimed_at"])
+        on_commit_queue_item_changed(item, QueueEvent.RELEASED)
         _audit(actor=actor, verb=ModerationAction.Verb.QUEUE_RELEASED, queue_item=item)
     return item
+
+
+CRISIS_QUEUE_ITEM_REASONS = frozenset({*CRISIS_REASONS, QueueItem.Reason.SOMEONE_ELSE})
+
+
+def _check_crisis_resolution(item: QueueItem, *, note: str) -> None:
+    """A person who may be at risk is never closed off without a human answer on record: a
+    supportive message sent from the dashboard, or a note saying what was done or why nothing
+    was needed."""
+    if not note and not item.support_messages.exists():
+        raise ModerationConflict(
+            _(
+                "Please send the member a supportive message, or add a note saying what was done "
+                "or why no support is needed; then close the item."
+            )
+        )
 
 
 def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "") -> QueueItem:
@@ -668,6 +691,8 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
             raise ModerationConflict(
                 _("This is still held. Approve it or remove it; that closes the item too.")
             )
+        if item.reason in CRISIS_QUEUE_ITEM_REASONS:
+            _check_crisis_resolution(item, note=note)
         _mark_resolved(item, actor=actor, resolution=resolution, note=note)
         _audit(
             actor=actor,
@@ -804,9 +829,11 @@ def appeal_submit(*, actor, content: ModeratedContent | None = None, sanction=No
             snapshot=snapshot,
             priority=QueueItem.PRIORITY[CRISIS_QUEUE_REASON.get(tier, QueueItem.Reason.APPEAL)],
             group=group,
+            member=actor,
         )
         appeal.queue_item = item
         appeal.save(update_fields=["queue_item"])
+        on_commit_queue_item_changed(item, QueueEvent.NEW)
         _audit(
             actor=actor,
             verb=ModerationAction.Verb.APPEAL_SUBMITTED,

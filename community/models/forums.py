@@ -115,6 +115,19 @@ class Thread(ModeratedContent):
     def moderation_group(self):
         return self.category.group
 
+    def moderation_context(self):
+        """The category it was started in, with its first replies."""
+        from django.urls import reverse
+
+        from moderation.context import ContentContext, neighbours_of
+
+        replies = self.posts.select_related("author").order_by("created_at", "pk")
+        return ContentContext(
+            place=_("Forum thread in %(category)s") % {"category": self.category.name},
+            url=reverse("forums:thread", args=[self.pk]),
+            neighbours=neighbours_of(self, [self, *replies[: Post.CONTEXT_AFTER]]),
+        )
+
     def snapshot_text(self) -> str:
         return f"{self.title}\n\n{self.body}"
 
@@ -143,8 +156,31 @@ class Post(ModeratedContent):
     def __str__(self) -> str:
         return _("Reply #%(id)s") % {"id": self.pk}
 
+    CONTEXT_BEFORE = 3
+    CONTEXT_AFTER = 3
+
     def moderation_group(self):
         return self.thread.category.group
+
+    def moderation_context(self):
+        """The thread it replies to: its opening post and the replies around this one."""
+        from django.urls import reverse
+
+        from moderation.context import ContentContext, neighbours_of
+
+        replies = Post.objects.filter(thread_id=self.thread_id).select_related("author")
+        before = replies.filter(
+            Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)
+        ).order_by("-created_at", "-pk")[: self.CONTEXT_BEFORE]
+        after = replies.filter(
+            Q(created_at__gt=self.created_at) | Q(created_at=self.created_at, pk__gt=self.pk)
+        ).order_by("created_at", "pk")[: self.CONTEXT_AFTER]
+        thread = self.thread
+        return ContentContext(
+            place=_("Reply in “%(title)s”") % {"title": thread.title},
+            url=reverse("forums:post", args=[self.pk]),
+            neighbours=neighbours_of(self, [thread, *reversed(list(before)), self, *after]),
+        )
 
     def on_moderated(self) -> None:
         from community import forum_services
@@ -236,6 +272,7 @@ class Notification(models.Model):
         REPLY = "reply", _("new reply in a thread you follow")
         STORY_PUBLISHED = "story_published", _("your story was published")
         STORY_RETURNED = "story_returned", _("your story was returned to you to revise")
+        SUPPORT_MESSAGE = "support_message", _("a message from the moderation team")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -252,6 +289,13 @@ class Notification(models.Model):
     )
     story = models.ForeignKey(
         "community.Story", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    support_message = models.ForeignKey(
+        "moderation.SupportMessage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

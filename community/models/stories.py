@@ -83,6 +83,16 @@ class Story(ModeratedContent):
     def snapshot_text(self) -> str:
         return f"{self.title}\n\n{self.body}"
 
+    def moderation_context(self):
+        from django.urls import reverse
+
+        from moderation.context import ContentContext
+
+        return ContentContext(
+            place=_("Success story “%(title)s”") % {"title": self.title},
+            url=reverse("stories:detail", args=[self.pk]),
+        )
+
     def before_publish(self) -> list[str]:
         # Checked here, under the deciding transaction's row lock, so an approval racing a
         # return (or the author's deletion) can't publish what is no longer waiting, and a

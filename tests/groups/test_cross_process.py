@@ -277,10 +277,14 @@ async def test_messages_and_presence_cross_between_two_processes_both_ways(serve
             what="presence across processes",
         )
 
+        # A sender's ack leaves its process after the message is broadcast, so the other
+        # process's reader can have the message first: wait for both, whatever their order.
         await alice.send("from-a", "Hello from the first process.")
         await wait_for(lambda: 1 in bob.by_seq, timeout=15, what="a's message at b")
+        await wait_for(lambda: "from-a" in alice.acked, timeout=15, what="a's ack")
         await bob.send("from-b", "And hello back from the second.")
         await wait_for(lambda: 2 in alice.by_seq, timeout=15, what="b's message at a")
+        await wait_for(lambda: "from-b" in bob.acked, timeout=15, what="b's ack")
 
         assert bob.by_seq[1]["author"] == "Sender 0"
         assert bob.by_seq[1]["body_html"] == "<p>Hello from the first process.</p>\n"

@@ -83,7 +83,10 @@ def test_self_harm_report_outcome_set_when_the_crisis_item_is_resolved(
     item = QueueItem.objects.get()
     assert item.reason == QueueItem.Reason.CRISIS_CONCERN
     services.queue_item_resolve(
-        actor=moderator, item=item, resolution=QueueItem.Resolution.SUPPORT_OFFERED
+        actor=moderator,
+        item=item,
+        resolution=QueueItem.Resolution.SUPPORT_OFFERED,
+        note="Replied warmly in the thread.",
     )
     assert Report.objects.get().outcome == Report.Outcome.SUPPORT_OFFERED
 

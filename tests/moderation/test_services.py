@@ -276,6 +276,18 @@ def test_flagged_item_resolved_with_support_offered(established, moderator):
         services.queue_item_claim(actor=moderator, item=item)
 
 
+def test_crisis_item_is_not_closed_without_a_note_or_a_supportive_message(
+    established, moderator
+):
+    _about(established, CONCERN_TEXT)
+    item = QueueItem.objects.get()
+    for resolution in ("no_action", "support_offered"):
+        with pytest.raises(ModerationConflict, match="supportive message"):
+            services.queue_item_resolve(actor=moderator, item=item, resolution=resolution)
+    item.refresh_from_db()
+    assert item.state == "open"
+
+
 def test_only_the_claimer_resolves_a_claimed_item(established, moderator):
     _about(established, CONCERN_TEXT)
     item = services.queue_item_claim(actor=moderator, item=QueueItem.objects.get())
@@ -295,7 +307,10 @@ def test_unknown_resolution_is_refused(established, moderator):
 def test_resolved_item_does_not_block_a_new_one_for_the_same_content(established, moderator):
     content = _about(established, CONCERN_TEXT)
     services.queue_item_resolve(
-        actor=moderator, item=QueueItem.objects.get(), resolution="no_action"
+        actor=moderator,
+        item=QueueItem.objects.get(),
+        resolution="no_action",
+        note="A song lyric, checked with them.",
     )
     services.content_submitted(
         decision=submit(actor=established, kind="profile", text=CONCERN_TEXT), content=content

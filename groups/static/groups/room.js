@@ -319,6 +319,10 @@ class Room {
       case "signpost":
         this.showSignpost(frame.signpost || frame);
         break;
+      case "support":
+        // A private message from the moderation team, shown like a signpost: to this member only.
+        this.showSignpost({ ...frame, heading: this.word("support-heading") });
+        break;
       case "presence":
         this.showPresence(frame.online || []);
         break;
@@ -778,7 +782,9 @@ class Room {
       "aria-labelledby": "chat-signpost-heading",
       tabindex: "-1",
     });
-    const heading = offer.tier === "someone_else" ? this.word("signpost-heading-other") : this.word("signpost-heading");
+    const heading =
+      offer.heading ||
+      (offer.tier === "someone_else" ? this.word("signpost-heading-other") : this.word("signpost-heading"));
     section.append(element("h2", { id: "chat-signpost-heading" }, heading));
     section.append(element("p", {}, offer.text || ""));
     const resources = Array.isArray(offer.resources) ? offer.resources : [];

@@ -84,6 +84,13 @@ class ModeratedContent(models.Model):
         """Called after a moderator's decision is committed (approve, remove, restore), so a
         content kind can tell live readers. Does nothing by default."""
 
+    def moderation_context(self):  # -> moderation.context.ContentContext
+        """Where this content lives and what is around it, for the moderator reviewing it.
+        Override to add a link and neighbouring items."""
+        from moderation.context import ContentContext
+
+        return ContentContext(place=str(self))
+
 
 class WatchedWord(models.Model):
     """A word or phrase moderators want the pipeline to act on."""
@@ -198,6 +205,15 @@ class QueueItem(models.Model):
         related_name="+",
         verbose_name=_("group"),
     )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member concerned"),
+        help_text=_("Who wrote the content (or made the appeal)."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,7 +242,10 @@ class QueueItem(models.Model):
         ordering = ["priority", "created_at", "pk"]
         verbose_name = _("review queue item")
         verbose_name_plural = _("review queue")
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["state", "priority", "created_at"], name="queue_item_order"),
+        ]
         constraints = [
             # Replays and double submits never queue the same thing twice.
             models.UniqueConstraint(
@@ -572,6 +591,10 @@ class ModerationAction(models.Model):
         STORY_FEATURED = "story_featured", _("story featured or unfeatured")
         APPEAL_SUBMITTED = "appeal_submitted", _("appeal submitted by a member")
         APPEAL_DECIDED = "appeal_decided", _("appeal decided")
+        NOTE_ADDED = "note_added", _("internal note added")
+        CRISIS_STEP = "crisis_step", _("crisis checklist step recorded")
+        SUPPORT_SENT = "support_sent", _("supportive message sent to a member")
+        TEMPLATE_CHANGED = "template_changed", _("message template changed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

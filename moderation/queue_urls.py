@@ -1,0 +1,3 @@
+"""Placeholder: filled in with issue 7."""
+
+urlpatterns: list = []
