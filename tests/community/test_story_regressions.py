@@ -89,7 +89,10 @@ def test_a_crisis_item_on_a_draft_or_returned_story_can_be_resolved(author, mode
         services.story_return(actor=moderator, story=story, note=NOTE)
     item = queue_items(story).exclude(state=QueueItem.State.RESOLVED).get()
     moderation_services.queue_item_resolve(
-        actor=moderator, item=item, resolution=QueueItem.Resolution.SUPPORT_OFFERED
+        actor=moderator,
+        item=item,
+        resolution=QueueItem.Resolution.SUPPORT_OFFERED,
+        note="Checked in with them.",
     )
     assert open_reasons(story) == []
     assert refreshed(story).state == where

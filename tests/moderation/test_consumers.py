@@ -348,9 +348,9 @@ async def test_facilitator_demoted_while_connected_hears_nothing_and_is_closed(
     dashboards, group_a, writer_a, facilitator_a
 ):
     dashboard = await dashboards(facilitator_a)
-    await sync(
-        Membership.objects.filter(member=facilitator_a, group=group_a).update
-    )(role=Membership.Role.MEMBER)
+    await sync(Membership.objects.filter(member=facilitator_a, group=group_a).update)(
+        role=Membership.Role.MEMBER
+    )
 
     await post(writer_a, group_a)
 
@@ -365,9 +365,9 @@ async def test_facilitator_relieved_of_one_group_hears_nothing_more_of_it(
         group=group_b, member=facilitator_a, role=Membership.Role.FACILITATOR
     )
     dashboard = await dashboards(facilitator_a)
-    await sync(
-        Membership.objects.filter(member=facilitator_a, group=group_a).update
-    )(role=Membership.Role.MEMBER)
+    await sync(Membership.objects.filter(member=facilitator_a, group=group_a).update)(
+        role=Membership.Role.MEMBER
+    )
 
     await post(writer_a, group_a)
     assert await dashboard.silent()
