@@ -13,6 +13,7 @@ from community.models import Member, ProfileText, Story
 from community.story_demo import seed_stories
 from groups.demo import seed_groups
 from moderation import services as moderation_services
+from moderation.demo import seed_moderation
 from moderation.models import WatchedWord
 
 # Development-only accounts. The command refuses to run with debug off unless forced.
@@ -89,6 +90,10 @@ class Command(BaseCommand):
             voices = [self._member(spec) for spec in FORUM_MEMBERS]
             threads = seed_forums([*members, *voices])
             stories = seed_stories([*members, *voices])
+            open_items = seed_moderation(
+                members_by_name={m.pseudonym: m for m in [*members, *voices]},
+                group=next(g for g in groups if g.slug == "waiting-for-a-reply"),
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Demo groups: {', '.join(group.name for group in groups)}")
         )
@@ -100,6 +105,9 @@ class Command(BaseCommand):
                 f"{states.count(Story.State.SUBMITTED)} awaiting review, "
                 f"{states.count(Story.State.DRAFT)} draft"
             )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Review queue: {len(open_items)} open items at /moderation/")
         )
         self.stdout.write(
             f"Other demo voices (no password): {', '.join(v.pseudonym for v in voices)}"
