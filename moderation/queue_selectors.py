@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,19 +144,28 @@ class QueueFilters:
     def from_params(cls, params) -> QueueFilters:
         """Read filters from a query dict; empty values mean "any". Unknown values raise
         QueueFilterInvalid rather than silently showing something else."""
-        tab = (params.get("tab") or TAB_OPEN).strip()
+
+        def text(name: str) -> str:
+            value = params.get(name)
+            if value is None:
+                return ""
+            if not isinstance(value, str):
+                raise QueueFilterInvalid(name, _("Please give this filter as text."))
+            return value.strip()
+
+        tab = text("tab") or TAB_OPEN
         if tab not in TABS:
             raise QueueFilterInvalid("tab", _("Please choose one of the tabs."))
-        reason = (params.get("reason") or "").strip()
+        reason = text("reason")
         if reason and reason not in QueueItem.Reason.values:
             raise QueueFilterInvalid("reason", _("Please choose a reason from the list."))
-        state = (params.get("state") or "").strip()
+        state = text("state")
         if state and state not in QueueItem.State.values:
             raise QueueFilterInvalid("state", _("Please choose open, claimed or resolved."))
-        kind = (params.get("kind") or "").strip().lower()
+        kind = text("kind").lower()
         if kind and kind not in {name for name, _label in content_kind_choices()}:
             raise QueueFilterInvalid("kind", _("Please choose a kind of content from the list."))
-        group = (params.get("group") or "").strip()
+        group = text("group")
         if len(group) > 100:
             raise QueueFilterInvalid("group", _("Please choose a group from the list."))
         return cls(tab=tab, kind=kind, reason=reason, group=group, state=state)
@@ -436,27 +445,39 @@ class ItemDetail:
         return isinstance(content, ModeratedContent) and content.awaits_decision()
 
 
-def _author_history(member, *, exclude_item: QueueItem) -> AuthorHistory:
+def _author_history(actor, member, *, exclude_item: QueueItem) -> AuthorHistory:
+    """The member's record as far as `actor` may see it: everything for moderators; for a
+    facilitator only what happened inside their groups (and site-wide sanctions), so they
+    never learn what the member wrote, or what help they were shown, elsewhere."""
+    scope = queue_scope(actor).filter(member=member)
     earlier = list(
-        QueueItem.objects.filter(member=member)
-        .exclude(pk=exclude_item.pk)
+        scope.exclude(pk=exclude_item.pk)
         .select_related("content_type")
         .order_by("-created_at", "-pk")[:AUTHOR_HISTORY_ITEMS]
     )
-    tallies = QueueItem.objects.filter(member=member).aggregate(
+    tallies = scope.aggregate(
         reports=Count("pk", filter=Q(reason=QueueItem.Reason.REPORT)),
         removed=Count("pk", filter=Q(resolution=QueueItem.Resolution.REMOVED)),
     )
+    sanctions = Sanction.objects.filter(member=member).select_related("group", "created_by")
+    signposts = Signpost.objects.filter(member=member)
+    if not permissions.is_moderator(actor):
+        sanctions = sanctions.filter(
+            Q(group__isnull=True) | Q(group_id__in=facilitated_group_ids(actor))
+        )
+        signposts = signposts.filter(
+            Exists(
+                scope.filter(content_type=OuterRef("content_type"), object_id=OuterRef("object_id"))
+            )
+        )
     return AuthorHistory(
         member=member,
         joined=getattr(member, "date_joined", None),
         earlier_items=earlier,
         reports_against=tallies["reports"] or 0,
         removed_count=tallies["removed"] or 0,
-        sanctions=list(
-            Sanction.objects.filter(member=member).select_related("group", "created_by")[:20]
-        ),
-        signposts=list(Signpost.objects.filter(member=member)[:5]),
+        sanctions=list(sanctions[:20]),
+        signposts=list(signposts[:5]),
     )
 
 
@@ -483,7 +504,7 @@ def queue_item_detail(actor, item_id) -> ItemDetail:
         row=row,
         content=content,
         context=context,
-        author=_author_history(member, exclude_item=item) if member is not None else None,
+        author=_author_history(actor, member, exclude_item=item) if member is not None else None,
         reports=list(
             Report.objects.filter(content_type=item.content_type, object_id=item.object_id)
             .select_related("reporter")
