@@ -297,15 +297,35 @@ class NotificationStorySerializer(serializers.Serializer):
         return reverse("api-story", kwargs={"story_id": story.pk})
 
 
+class NotificationSupportResourceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    contact = serializers.CharField(required=False)
+    hours = serializers.CharField(required=False)
+    tel = serializers.CharField(required=False)
+    sms = serializers.CharField(required=False)
+    url = serializers.CharField(required=False)
+
+
+class NotificationSupportSerializer(serializers.Serializer):
+    """A private message from the moderation team (never who sent it)."""
+
+    id = serializers.IntegerField(source="pk")
+    text = serializers.CharField(help_text="Plain text: escape it.")
+    resources = NotificationSupportResourceSerializer(many=True)
+    created_at = serializers.DateTimeField()
+
+
 class NotificationSerializer(serializers.Serializer):
-    """A reply in a followed thread (`thread` and `post`), or news about your own story
-    (`story`); the fields of the other kind are null."""
+    """A reply in a followed thread (`thread` and `post`), news about your own story
+    (`story`) or a message from the moderation team (`support_message`); the fields of the
+    other kinds are null."""
 
     id = serializers.IntegerField(source="notification.pk")
     kind = serializers.ChoiceField(source="notification.kind", choices=Notification.Kind.choices)
     thread = NotificationThreadSerializer(allow_null=True)
     post = serializers.IntegerField(source="post.pk", allow_null=True, default=None)
     story = NotificationStorySerializer(allow_null=True)
+    support_message = NotificationSupportSerializer(allow_null=True)
     author_label = serializers.CharField(
         help_text="Who replied (plain text); empty for news about your story."
     )

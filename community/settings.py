@@ -127,7 +127,10 @@ else:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "community.sqlite3",
         "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
-        "OPTIONS": {"timeout": 20},
+        # IMMEDIATE: a transaction takes the write lock when it begins, so two moderators
+        # deciding at once queue behind each other (and the second is told) instead of one
+        # failing with "database is locked" when both try to upgrade a read lock.
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
     }
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

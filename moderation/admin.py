@@ -1,24 +1,31 @@
-"""Admin views for moderation until the live dashboard exists. Every change goes through the
-moderation services, so permission checks and the audit log apply here too."""
+"""Admin views for moderation: every model has a page. Every change goes through the moderation
+services, so permission checks and the audit log apply here too; records only services write
+(notes, supportive messages, crisis steps, the audit log) are read-only."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from moderation import services
+from moderation import dashboard_services, permissions, services
 from moderation.models import (
     Appeal,
     ContentRevision,
+    CrisisStep,
     ModerationAction,
     QueueItem,
+    QueueNote,
+    ReplyTemplate,
     Report,
     Sanction,
     Signpost,
+    SupportMessage,
     WatchedWord,
 )
 from moderation.services import ModerationConflict
@@ -161,15 +168,18 @@ class QueueItemAdmin(ModeratorOnlyAdmin):
         "reason",
         "state",
         "excerpt",
+        "member",
         "group",
         "claimed_by",
         "created_at",
     ]
     list_filter = ["state", "reason", "group"]
-    list_select_related = ["claimed_by", "group", "content_type"]
+    list_select_related = ["claimed_by", "group", "content_type", "member"]
+    search_fields = ["member__pseudonym", "snapshot"]
     readonly_fields = [
         "content_type",
         "object_id",
+        "member",
         "reason",
         "detail",
         "snapshot",
@@ -461,3 +471,148 @@ class AppealAdmin(ReadOnlyAdmin):
     list_filter = ["state"]
     list_select_related = ["appellant", "acted_by", "decided_by"]
     search_fields = ["appellant__pseudonym"]
+
+
+@admin.register(QueueNote)
+class QueueNoteAdmin(ReadOnlyAdmin):
+    """Internal notes are left on the dashboard, where they are audited; here they are read."""
+
+    list_display = ["queue_item", "author", "excerpt", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["text", "author__pseudonym"]
+    list_select_related = ["queue_item", "author"]
+    readonly_fields = ["queue_item", "author", "text", "created_at"]
+
+    @admin.display(description=_("note"))
+    def excerpt(self, obj) -> str:
+        return Truncator(obj.text).chars(80)
+
+
+class _DryRun(Exception):
+    """Raised to roll back a service call made only to check the form."""
+
+
+class ReplyTemplateAdminForm(forms.ModelForm):
+    """Checks the template with the service's own rules before saving, so the admin shows
+    problems (such as a title already used, in any case) next to the fields instead of failing
+    on save. The check calls `reply_template_save` and rolls it back."""
+
+    actor = None  # set per request by ReplyTemplateAdmin.get_form
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ["kind", "title", "body", "is_active", "order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            with transaction.atomic():
+                dashboard_services.reply_template_save(
+                    actor=self.actor,
+                    template=ReplyTemplate.objects.get(pk=self.instance.pk)
+                    if self.instance.pk
+                    else None,
+                    kind=cleaned.get("kind", ""),
+                    title=cleaned.get("title", ""),
+                    body=cleaned.get("body", ""),
+                    is_active=bool(cleaned.get("is_active")),
+                    order=cleaned.get("order") or 0,
+                )
+                raise _DryRun
+        except _DryRun:
+            pass
+        except PermissionDenied as denied:
+            raise ValidationError(str(denied)) from denied
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def validate_unique(self) -> None:
+        """The service checks titles (ignoring case) and says so in plain words."""
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(ModeratorOnlyAdmin):
+    """Removal reasons and supportive messages. Saving and deleting go through the services,
+    so every change is written to the audit log (moderators only, as on the dashboard)."""
+
+    form = ReplyTemplateAdminForm
+    list_display = ["title", "kind", "is_active", "order", "updated_by", "updated_at"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["title", "body"]
+    list_select_related = ["updated_by"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def _may_edit(self, request) -> bool:
+        return permissions.is_moderator(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return self._may_edit(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = dashboard_services.reply_template_save(
+            actor=request.user,
+            template=ReplyTemplate.objects.get(pk=obj.pk) if change else None,
+            kind=obj.kind,
+            title=obj.title,
+            body=obj.body,
+            is_active=obj.is_active,
+            order=obj.order,
+        )
+        obj.pk = saved.pk
+        obj.updated_at, obj.updated_by = saved.updated_at, saved.updated_by
+
+    def delete_model(self, request, obj) -> None:
+        dashboard_services.reply_template_delete(actor=request.user, template=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for template in queryset:
+            dashboard_services.reply_template_delete(actor=request.user, template=template)
+
+
+@admin.register(SupportMessage)
+class SupportMessageAdmin(ReadOnlyAdmin):
+    """Sent from the dashboard; the member sees them as from the moderation team."""
+
+    list_display = ["member", "excerpt", "sent_by", "created_at", "read_at", "queue_item"]
+    list_filter = [("read_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["member__pseudonym", "sent_by__pseudonym", "text"]
+    list_select_related = ["member", "sent_by", "queue_item"]
+    readonly_fields = [
+        "member",
+        "text",
+        "resources",
+        "queue_item",
+        "sent_by",
+        "created_at",
+        "read_at",
+    ]
+
+    @admin.display(description=_("message"))
+    def excerpt(self, obj) -> str:
+        return Truncator(obj.text).chars(80)
+
+
+@admin.register(CrisisStep)
+class CrisisStepAdmin(ReadOnlyAdmin):
+    """The crisis checklist, recorded on the dashboard once per step and item."""
+
+    list_display = ["queue_item", "step", "done_by", "done_at"]
+    list_filter = ["step", "done_at"]
+    search_fields = ["note", "done_by__pseudonym"]
+    list_select_related = ["queue_item", "done_by"]
+    readonly_fields = ["queue_item", "step", "note", "done_by", "done_at"]

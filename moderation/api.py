@@ -1,20 +1,31 @@
 """REST door for moderation records. The audit log is read-only here by construction: the
-view set has no create, update or delete."""
+view set has no create, update or delete (a moderator gets 405). Everyone but moderators gets
+404 from it, whatever the method, as from every moderation URL."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import CursorPagination
 
-from moderation import permissions, selectors
+from community.forum_serializers import ErrorSerializer
+from community.ids import db_id_or_404, not_found
+from moderation import permissions, queue_selectors
+from moderation.dashboard_api import InvalidSerializer, dashboard_error
 from moderation.models import ModerationAction
 
 
 class IsModerator(drf_permissions.BasePermission):
-    message = "Only moderators can read the moderation log."
+    """Moderators only; for everyone else the log is not there (404)."""
 
     def has_permission(self, request, view) -> bool:
-        return permissions.is_moderator(request.user)
+        if not permissions.is_moderator(request.user):
+            raise not_found()
+        return True
 
 
 class ModerationActionSerializer(serializers.ModelSerializer):
@@ -50,12 +61,32 @@ class NewestFirst(CursorPagination):
     page_size = 50
 
 
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not a moderator, or no such entry.")
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="The moderation log, newest first (moderators only)",
-        parameters=[OpenApiParameter("verb", str, description="Only this kind of action.")],
+        parameters=[
+            OpenApiParameter(
+                "verb",
+                str,
+                enum=ModerationAction.Verb.values,
+                description="Only this kind of action (any other is 400).",
+            ),
+            OpenApiParameter("moderator", str, description="Only actions by this pseudonym."),
+            OpenApiParameter("member", str, description="Only actions about this pseudonym."),
+        ],
+        responses={
+            200: ModerationActionSerializer(many=True),
+            400: OpenApiResponse(InvalidSerializer, description="An unknown verb."),
+            404: NOT_FOUND,
+        },
     ),
-    retrieve=extend_schema(summary="One moderation log entry (moderators only)"),
+    retrieve=extend_schema(
+        summary="One moderation log entry (moderators only)",
+        responses={200: ModerationActionSerializer, 404: NOT_FOUND},
+    ),
 )
 class ModerationLogViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ModerationActionSerializer
@@ -63,5 +94,31 @@ class ModerationLogViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = NewestFirst
 
     def get_queryset(self):
-        verb = self.request.query_params.get("verb", "")
-        return selectors.moderation_log_for(self.request.user, verb=verb)
+        if getattr(self, "swagger_fake_view", False):  # the schema generator, no user
+            return ModerationAction.objects.none()
+        params = self.request.query_params
+        return queue_selectors.audit_log(
+            self.request.user,
+            moderator=params.get("moderator", ""),
+            member=params.get("member", ""),
+            verb=params.get("verb", ""),
+        )
+
+    def get_object(self) -> ModerationAction:
+        # Junk and out-of-range ids are 404 like everywhere (SQLite can't even look them up).
+        pk = db_id_or_404(self.kwargs[self.lookup_field])
+        row = self.get_queryset().filter(pk=pk).first()
+        if row is None:
+            raise not_found()
+        self.check_object_permissions(self.request, row)
+        return row
+
+    def handle_exception(self, exc: Exception):
+        response = dashboard_error(exc)
+        if response is not None:
+            return response
+        response = super().handle_exception(exc)
+        data = response.data
+        if isinstance(data, dict) and set(data) == {"detail"}:
+            data["code"] = getattr(data["detail"], "code", "error")
+        return response

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.ids import db_id_or_404
 from community.signposting import CONCERN, SOMEONE_ELSE, URGENT, signpost_for
 from moderation import permissions
 from moderation.broadcast import QueueEvent, on_commit_queue_item_changed
@@ -102,7 +103,14 @@ class BulkResult:
 
 
 def _bulk_items(actor, item_ids: Iterable) -> tuple[list[QueueItem], BulkResult]:
-    ids = list(dict.fromkeys(item_ids))
+    # "5" and 5 are the same item: parse first, then drop repeats. Junk keeps its raw key.
+    ids = []
+    for raw in item_ids:
+        try:
+            ids.append(db_id_or_404(raw))
+        except Http404:
+            ids.append(raw if isinstance(raw, str | int) else repr(raw))
+    ids = list(dict.fromkeys(ids))
     if not ids:
         raise ValidationError({"items": [_("Please choose at least one item.")]})
     if len(ids) > MAX_BULK_ITEMS:
@@ -141,7 +149,14 @@ def queue_items_bulk_approve(*, actor, item_ids: Iterable) -> BulkResult:
             continue
         try:
             _check_not_party_to_appeal_item(actor, item)
-            content_approve(actor=actor, content=content)
+            with transaction.atomic():
+                # The same lock order as content_approve (content, then its items), so two
+                # moderators approving at once can't both be told it was theirs.
+                content = type(content).objects.select_for_update().get(pk=content.pk)
+                fresh = QueueItem.objects.select_for_update().get(pk=item.pk)
+                if fresh.state == QueueItem.State.RESOLVED:
+                    raise ModerationConflict(_("This item has already been resolved."))
+                content_approve(actor=actor, content=content)
         except (ModerationConflict, PermissionDenied) as error:
             result.skipped[item.pk] = str(error)
             continue
@@ -320,10 +335,24 @@ def crisis_escalate(*, actor, item: QueueItem, note: str) -> CrisisStep:
 
 def support_messages_mark_read(*, member, ids: Iterable[int] | None = None) -> int:
     """Mark a member's supportive messages as read (all, or these ids); returns how many."""
+    from community.models import Notification
+
     rows = SupportMessage.objects.filter(member=member, read_at__isnull=True)
     if ids is not None:
-        rows = rows.filter(pk__in=list(ids))
-    return rows.update(read_at=timezone.now())
+        clean = []
+        for raw in ids:
+            try:
+                clean.append(db_id_or_404(raw))
+            except Http404:
+                continue
+        rows = rows.filter(pk__in=clean)
+    now = timezone.now()
+    with transaction.atomic():
+        # The bell counts the notification, so it is read together with its message.
+        Notification.objects.filter(
+            recipient=member, read_at__isnull=True, support_message__in=rows.values("pk")
+        ).update(read_at=now)
+        return rows.update(read_at=now)
 
 
 # --- templates -------------------------------------------------------------------------------
@@ -357,7 +386,11 @@ def reply_template_save(
         field_name="body",
         empty_message=_("Please write the text of the template."),
     )
-    if not 0 <= int(order) <= 32767:
+    try:
+        order = int(order)
+    except (TypeError, ValueError):
+        raise ValidationError({"order": [_("Please give the order as a whole number.")]}) from None
+    if not 0 <= order <= 32767:
         raise ValidationError({"order": [_("Please choose an order from 0 to 32767.")]})
     duplicate = ReplyTemplate.objects.filter(kind=kind, title__iexact=title)
     if template is not None:

@@ -1,5 +1,6 @@
 """A member's own moderation page at /me/moderation/: what came of their reports, what of theirs
-was removed or returned and why, limits on their account, and the form to appeal a decision.
+was removed or returned and why, limits on their account, the form to appeal a decision, and the
+supportive messages the moderation team sent them (/me/moderation/support/).
 
 Thin, like every door: reads through moderation.selectors, writes through
 `moderation.services.appeal_submit`. Only the member's own records are ever shown; anything
@@ -18,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from community.context_processors import remember_signpost
-from moderation import selectors, services
+from moderation import dashboard_services, selectors, services
+from moderation.member_support import support_messages_for_member
 from moderation.models import Appeal
 
 
@@ -110,4 +112,19 @@ def appeal(request: HttpRequest) -> HttpResponse:
             return redirect("my-moderation:overview")
     return render(
         request, "moderation/member/appeal.html", {**context, "form": form}, status=status
+    )
+
+
+@login_required
+@require_GET
+def support(request: HttpRequest) -> HttpResponse:
+    """The member's supportive messages, shown as from the moderation team. Opening the page
+    marks the messages on it read, and the bell's notifications about them."""
+    member = request.user
+    shown = support_messages_for_member(member, request.GET.get("page"))
+    dashboard_services.support_messages_mark_read(member=member, ids=shown.message_ids)
+    return render(
+        request,
+        "moderation/member/support.html",
+        {"page": shown.page, "support_messages": shown.messages, "page_base": "?"},
     )

@@ -92,11 +92,12 @@ def _threshold_for_reason(reason: str) -> timedelta:
 def ageing_threshold(item_or_priority: QueueItem | str | int) -> timedelta:
     """How old an open item may get before it is overdue.
 
-    Accepts a queue item, a reason (`QueueItem.Reason`) or a priority number. Urgent crisis items
-    (reason crisis_urgent, priority 0) get `MODERATION_AGEING_URGENT_MINUTES`; everything else
-    `MODERATION_AGEING_OTHER_HOURS`. Settings are read on every call, so overrides apply."""
+    Accepts a queue item, a reason (`QueueItem.Reason`) or a priority number. Urgent items
+    (priority 0: urgent crisis, and appeals written in urgent crisis) get
+    `MODERATION_AGEING_URGENT_MINUTES`; everything else `MODERATION_AGEING_OTHER_HOURS`.
+    Settings are read on every call, so overrides apply."""
     if isinstance(item_or_priority, QueueItem):
-        return _threshold_for_reason(item_or_priority.reason)
+        item_or_priority = item_or_priority.priority
     if isinstance(item_or_priority, str):
         return _threshold_for_reason(item_or_priority)
     urgent_priority = QueueItem.PRIORITY[QueueItem.Reason.CRISIS_URGENT]
@@ -131,9 +132,13 @@ def scoped_items(actor) -> QuerySet[QueueItem]:
 
 
 def _band_filter(band: str) -> Q:
+    # Urgent goes by priority, so an appeal written in urgent crisis counts as urgent.
+    urgent = Q(priority=QueueItem.URGENT_PRIORITY)
+    if band == URGENT:
+        return urgent
     if band == HOLDS:
-        return ~Q(reason__in=list(BAND_REASONS.values()))
-    return Q(reason=BAND_REASONS[band])
+        return ~Q(reason__in=list(BAND_REASONS.values())) & ~urgent
+    return Q(reason=BAND_REASONS[band]) & ~urgent
 
 
 def open_counts(actor=None, now: datetime | None = None) -> QueueCounts:

@@ -21,6 +21,7 @@ from community.ids import db_id_or_404, not_found
 from moderation import permissions
 from moderation.context import ContentContext
 from moderation.models import (
+    CRISIS_REASONS,
     Appeal,
     CrisisStep,
     ModeratedContent,
@@ -63,13 +64,6 @@ TAB_LABELS = {
     TAB_MINE: _("Claimed by me"),
     TAB_RESOLVED: _("Resolved"),
 }
-CRISIS_REASONS = frozenset(
-    {
-        QueueItem.Reason.CRISIS_URGENT,
-        QueueItem.Reason.CRISIS_CONCERN,
-        QueueItem.Reason.SOMEONE_ELSE,
-    }
-)
 HELD_REASONS = frozenset(
     {
         QueueItem.Reason.REVIEW,
@@ -194,7 +188,7 @@ def content_kind_choices() -> list[tuple[str, str]]:
     )
 
 
-def _tab_filter(tab: str, actor) -> Q:
+def _tab_filter(tab: str, actor, now: datetime) -> Q:
     unresolved = ~Q(state=QueueItem.State.RESOLVED)
     if tab == TAB_OPEN:
         return unresolved
@@ -210,7 +204,7 @@ def _tab_filter(tab: str, actor) -> Q:
         return Q(state=QueueItem.State.CLAIMED, claimed_by=actor)
     return Q(
         state=QueueItem.State.RESOLVED,
-        resolved_at__gte=timezone.now() - timedelta(hours=RESOLVED_TAB_HOURS),
+        resolved_at__gte=now - timedelta(hours=RESOLVED_TAB_HOURS),
     )
 
 
@@ -226,13 +220,13 @@ class QueueCounts:
 
 def _counts_from(items: QuerySet[QueueItem], actor, now: datetime) -> QueueCounts:
     unresolved = ~Q(state=QueueItem.State.RESOLVED)
-    urgent_reason = Q(reason=QueueItem.Reason.CRISIS_URGENT)
+    urgent_reason = Q(priority=QueueItem.URGENT_PRIORITY)
     overdue = unresolved & (
         (urgent_reason & Q(created_at__lt=now - ageing_threshold(QueueItem.Reason.CRISIS_URGENT)))
         | (~urgent_reason & Q(created_at__lt=now - ageing_threshold("")))
     )
     row = items.aggregate(
-        **{f"tab_{tab}": Count("pk", filter=_tab_filter(tab, actor)) for tab in TABS},
+        **{f"tab_{tab}": Count("pk", filter=_tab_filter(tab, actor, now)) for tab in TABS},
         urgent=Count("pk", filter=unresolved & urgent_reason),
         overdue=Count("pk", filter=overdue),
     )
@@ -254,7 +248,7 @@ def urgent_count_for_header(actor) -> int | None:
         return None
     return (
         queue_scope(actor)
-        .filter(reason=QueueItem.Reason.CRISIS_URGENT)
+        .filter(priority=QueueItem.URGENT_PRIORITY)
         .exclude(state=QueueItem.State.RESOLVED)
         .count()
     )
@@ -316,7 +310,7 @@ def _row(item: QueueItem, now: datetime) -> QueueRow:
         member=str(item.member) if item.member_id else "",
         overdue=is_overdue(item, now),
         is_crisis=item.reason in CRISIS_REASONS,
-        is_urgent=item.reason == QueueItem.Reason.CRISIS_URGENT,
+        is_urgent=item.is_urgent,
     )
 
 
@@ -338,7 +332,7 @@ def queue_page(actor, filters: QueueFilters, page_number=1) -> QueuePage:
     now = timezone.now()
     scope = queue_scope(actor)
     counts = _counts_from(scope, actor, now)
-    items = scope.filter(_tab_filter(filters.tab, actor))
+    items = scope.filter(_tab_filter(filters.tab, actor, now))
     if filters.reason:
         items = items.filter(reason=filters.reason)
     if filters.state:

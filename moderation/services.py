@@ -20,6 +20,7 @@ from community.signposting import CONCERN, SOMEONE_ELSE, URGENT, SignpostOffer, 
 from moderation import permissions
 from moderation.broadcast import QueueEvent, on_commit_queue_item_changed
 from moderation.models import (
+    CRISIS_REASONS,
     Appeal,
     ContentRevision,
     ContentStatus,
@@ -252,14 +253,29 @@ def _mark_resolved(item: QueueItem, *, actor, resolution: str, note: str) -> Non
 
 
 def _resolve_open_items(*, actor, content: ModeratedContent, resolution: str, note: str) -> None:
-    items = QueueItem.objects.select_for_update().filter(
-        content_type=_content_type(content), object_id=content.pk
+    """Close what a decision about the content settles. Crisis items stay open: the person
+    needs a moderator's own answer (the checklist), whatever happens to the text."""
+    queue_items_close_for(actor=actor, content=content, resolution=resolution, note=note)
+
+
+def _check_not_claimed_by_another(actor, content: ModeratedContent) -> None:
+    """Two people never work on the same thing unknowingly: while another moderator has an
+    open item about this content claimed, only they (or after a release, anyone) decide."""
+    claimed = (
+        QueueItem.objects.filter(
+            content_type=_content_type(content),
+            object_id=content.pk,
+            state=QueueItem.State.CLAIMED,
+        )
+        .exclude(claimed_by=actor)
+        .select_related("claimed_by")
+        .first()
     )
-    for item in items.exclude(state=QueueItem.State.RESOLVED):
-        _mark_resolved(item, actor=actor, resolution=resolution, note=note)
-
-
-CRISIS_REASONS = frozenset({QueueItem.Reason.CRISIS_URGENT, QueueItem.Reason.CRISIS_CONCERN})
+    if claimed is not None:
+        raise ModerationConflict(
+            _("%(name)s is working on this; ask them, or release it first.")
+            % {"name": claimed.claimed_by}
+        )
 
 
 def queue_items_close_for(
@@ -299,6 +315,7 @@ def content_approve(*, actor, content: ModeratedContent, note: str = "") -> Mode
     note = _clean_reason(note, required=False)
     with transaction.atomic():
         content = _locked(content)
+        _check_not_claimed_by_another(actor, content)
         if content.status in (ContentStatus.REMOVED, ContentStatus.DELETED):
             raise ModerationConflict(
                 _("This has been removed or deleted; restore it instead of approving it.")
@@ -326,6 +343,7 @@ def content_remove(*, actor, content: ModeratedContent, reason: str) -> Moderate
     reason = _clean_reason(reason, required=True)
     with transaction.atomic():
         content = _locked(content)
+        _check_not_claimed_by_another(actor, content)
         if content.status in (ContentStatus.REMOVED, ContentStatus.DELETED):
             raise ModerationConflict(_("This has already been taken down."))
         previous = content.status
@@ -353,6 +371,7 @@ def content_restore(*, actor, content: ModeratedContent, note: str = "") -> Mode
     note = _clean_reason(note, required=False)
     with transaction.atomic():
         content = _locked(content)
+        _check_not_claimed_by_another(actor, content)
         if content.status != ContentStatus.REMOVED:
             raise ModerationConflict(_("Only content a moderator removed can be restored."))
         content.status = ContentStatus.PUBLISHED
@@ -646,9 +665,6 @@ def queue_item_release(*, actor, item: QueueItem) -> QueueItem:
     return item
 
 
-CRISIS_QUEUE_ITEM_REASONS = frozenset({*CRISIS_REASONS, QueueItem.Reason.SOMEONE_ELSE})
-
-
 def _check_crisis_resolution(item: QueueItem, *, note: str) -> None:
     """A person who may be at risk is never closed off without a human answer on record: a
     supportive message sent from the dashboard, or a note saying what was done or why nothing
@@ -691,7 +707,7 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
             raise ModerationConflict(
                 _("This is still held. Approve it or remove it; that closes the item too.")
             )
-        if item.reason in CRISIS_QUEUE_ITEM_REASONS:
+        if item.reason in CRISIS_REASONS:
             _check_crisis_resolution(item, note=note)
         _mark_resolved(item, actor=actor, resolution=resolution, note=note)
         _audit(

@@ -2,6 +2,7 @@
 log (`core`), and what moderators work with on the dashboard (`dashboard`)."""
 
 from moderation.models.core import (
+    CRISIS_REASONS,
     Appeal,
     AuditLogIsAppendOnly,
     ContentRevision,
@@ -18,6 +19,7 @@ from moderation.models.core import (
 from moderation.models.dashboard import CrisisStep, QueueNote, ReplyTemplate, SupportMessage
 
 __all__ = [
+    "CRISIS_REASONS",
     "Appeal",
     "AuditLogIsAppendOnly",
     "ContentRevision",

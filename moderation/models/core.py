@@ -169,9 +169,11 @@ class QueueItem(models.Model):
         APPEAL_GRANTED = "appeal_granted", _("appeal granted: the decision was reversed")
         APPEAL_UPHELD = "appeal_upheld", _("appeal upheld: the decision stands")
 
+    # Urgent is a priority, not only a reason: an appeal written in urgent crisis is urgent too.
+    URGENT_PRIORITY = 0
     # Crisis first; then reports and holds, oldest first within a priority.
     PRIORITY = {
-        Reason.CRISIS_URGENT: 0,
+        Reason.CRISIS_URGENT: URGENT_PRIORITY,
         Reason.CRISIS_CONCERN: 10,
         Reason.REPORT: 20,
         Reason.WATCHED_WORD: 30,
@@ -257,6 +259,21 @@ class QueueItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} #{self.pk}"
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority == self.URGENT_PRIORITY
+
+
+# Items about a person who may be at risk: they close only with a moderator's own answer, never
+# as a side effect of a decision about the text, and never in bulk.
+CRISIS_REASONS = frozenset(
+    {
+        QueueItem.Reason.CRISIS_URGENT,
+        QueueItem.Reason.CRISIS_CONCERN,
+        QueueItem.Reason.SOMEONE_ELSE,
+    }
+)
 
 
 class Report(models.Model):

@@ -1,14 +1,28 @@
-"""The admin door for moderation: queue, sanctions, watched words, signposts, the audit log."""
+"""The admin door for moderation: queue, sanctions, watched words, signposts, the audit log,
+and the dashboard's notes, message templates, supportive messages and crisis steps."""
 
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.apps import apps
+from django.contrib import admin
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from community import services as community_services
 from community.models import ProfileText
-from moderation.models import ModerationAction, QueueItem, Sanction, Signpost, WatchedWord
+from moderation import dashboard_services
+from moderation.models import (
+    CrisisStep,
+    ModerationAction,
+    QueueItem,
+    QueueNote,
+    ReplyTemplate,
+    Sanction,
+    Signpost,
+    SupportMessage,
+    WatchedWord,
+)
 from tests.factories import MemberFactory
 from tests.moderation.conftest import URGENT_TEXT
 
@@ -128,7 +142,8 @@ def test_approve_action_publishes_held_content(mod_client, held_item):
     content.refresh_from_db()
     assert content.status == "published"
     held_item.refresh_from_db()
-    assert held_item.resolution == "approved"
+    # The text is out, but the person who wrote it still waits for a moderator's own answer.
+    assert (held_item.state, held_item.resolution) == ("open", "")
 
 
 def test_remove_action_gives_the_author_a_reason(mod_client, held_item):
@@ -193,3 +208,184 @@ def test_watched_word_duplicate_in_other_case_is_refused_in_admin(mod_client):
     )
     assert response.status_code == 200
     assert "already watched" in response.content.decode()
+
+
+# --- dashboard models: notes, templates, supportive messages, crisis steps ----------------------
+
+DASHBOARD_PAGES = [
+    "/admin/moderation/queuenote/",
+    "/admin/moderation/replytemplate/",
+    "/admin/moderation/replytemplate/add/",
+    "/admin/moderation/supportmessage/",
+    "/admin/moderation/crisisstep/",
+]
+
+
+@pytest.fixture
+def dashboard_records(moderator, held_item):
+    """A note, a supportive message and a crisis step on the held urgent item."""
+    dashboard_services.queue_note_add(actor=moderator, item=held_item, text="Checking in at 9.")
+    dashboard_services.support_message_send(
+        actor=moderator, item=held_item, text="We're glad you told us."
+    )
+    dashboard_services.crisis_signpost_confirm(actor=moderator, item=held_item)
+    return held_item
+
+
+def test_every_moderation_model_has_an_admin_page():
+    missing = [
+        model._meta.label
+        for model in apps.get_app_config("moderation").get_models()
+        if not admin.site.is_registered(model)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", DASHBOARD_PAGES)
+def test_dashboard_admin_pages_render_for_a_moderator(mod_client, dashboard_records, path):
+    assert mod_client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", DASHBOARD_PAGES)
+def test_staff_who_are_not_moderators_cannot_see_dashboard_records(path):
+    staff = MemberFactory(is_staff=True)
+    client = Client()
+    client.force_login(staff)
+    assert client.get(path).status_code == 403
+
+
+def test_dashboard_lists_show_useful_columns(mod_client, moderator, established, dashboard_records):
+    notes = mod_client.get("/admin/moderation/queuenote/").content.decode()
+    assert "Checking in at 9." in notes and moderator.pseudonym in notes
+    messages_page = mod_client.get("/admin/moderation/supportmessage/").content.decode()
+    assert "glad you told us" in messages_page and established.pseudonym in messages_page
+    steps = mod_client.get("/admin/moderation/crisisstep/").content.decode()
+    assert "help was shown to the member" in steps
+
+
+def test_notes_messages_and_crisis_steps_are_read_only_in_the_admin(mod_client, dashboard_records):
+    records = [
+        ("queuenote", QueueNote.objects.get()),
+        ("supportmessage", SupportMessage.objects.get()),
+        ("crisisstep", CrisisStep.objects.get(step="signpost_confirmed")),
+    ]
+    for name, row in records:
+        base = f"/admin/moderation/{name}"
+        page = mod_client.get(f"{base}/{row.pk}/change/")
+        assert page.status_code == 200, name
+        assert 'name="_save"' not in page.content.decode()
+        assert mod_client.get(f"{base}/add/").status_code == 403, name
+        assert mod_client.post(f"{base}/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+        assert type(row).objects.filter(pk=row.pk).exists()
+
+
+def test_queue_item_admin_shows_the_member(mod_client, established, held_item):
+    listing = mod_client.get("/admin/moderation/queueitem/").content.decode()
+    assert established.pseudonym in listing
+    detail = mod_client.get(f"/admin/moderation/queueitem/{held_item.pk}/change/")
+    assert established.pseudonym in detail.content.decode()
+
+
+def test_audit_log_admin_grants_no_add_change_or_delete_to_anyone(moderator):
+    boss = MemberFactory(is_staff=True, is_superuser=True, is_moderator=True)
+    model_admin = admin.site._registry[ModerationAction]
+    for person in (moderator, boss):
+        request = RequestFactory().get("/admin/")
+        request.user = person
+        assert model_admin.has_view_permission(request)
+        assert not model_admin.has_add_permission(request)
+        assert not model_admin.has_change_permission(request)
+        assert not model_admin.has_delete_permission(request)
+        assert not model_admin.get_actions(request)
+
+
+def template_changes() -> list[dict]:
+    return [
+        row.details
+        for row in ModerationAction.objects.filter(verb="template_changed").order_by("pk")
+    ]
+
+
+TEMPLATE_FORM = {"kind": "removal", "title": "Off topic", "body": "Try another forum.", "order": 4}
+
+
+def test_template_added_in_admin_goes_through_the_service_and_is_audited(mod_client, moderator):
+    response = mod_client.post(
+        "/admin/moderation/replytemplate/add/", {**TEMPLATE_FORM, "is_active": "on"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    template = ReplyTemplate.objects.get(title="Off topic")
+    assert (template.body, template.order, template.is_active, template.updated_by) == (
+        "Try another forum.",
+        4,
+        True,
+        moderator,
+    )
+    row = ModerationAction.objects.get(verb="template_changed")
+    assert row.actor == moderator
+    assert row.details == {
+        "template": template.pk,
+        "kind": "removal",
+        "title": "Off topic",
+        "change": "created",
+    }
+
+
+def test_template_changed_in_admin_is_audited_once(mod_client, moderator):
+    template = ReplyTemplate.objects.create(kind="removal", title="Old title", body="Old body.")
+    response = mod_client.post(
+        f"/admin/moderation/replytemplate/{template.pk}/change/", TEMPLATE_FORM
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    template.refresh_from_db()
+    assert (template.title, template.is_active, template.updated_by) == (
+        "Off topic",
+        False,
+        moderator,
+    )
+    assert template_changes() == [
+        {"template": template.pk, "kind": "removal", "title": "Off topic", "change": "changed"}
+    ]
+
+
+def test_template_deleted_in_admin_is_audited(mod_client):
+    one = ReplyTemplate.objects.create(kind="removal", title="One", body="First.")
+    two = ReplyTemplate.objects.create(kind="support", title="Two", body="Second.")
+    three = ReplyTemplate.objects.create(kind="support", title="Three", body="Third.")
+    response = mod_client.post(f"/admin/moderation/replytemplate/{one.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    mod_client.post(
+        "/admin/moderation/replytemplate/",
+        {"action": "delete_selected", "_selected_action": [two.pk, three.pk], "post": "yes"},
+    )
+    assert not ReplyTemplate.objects.filter(pk__in=[one.pk, two.pk, three.pk]).exists()
+    deleted = [(row["title"], row["change"]) for row in template_changes()]
+    assert sorted(deleted) == [("One", "deleted"), ("Three", "deleted"), ("Two", "deleted")]
+
+
+def test_template_admin_shows_the_services_rules_next_to_the_fields(mod_client):
+    ReplyTemplate.objects.create(kind="removal", title="Off topic", body="Exists.")
+    response = mod_client.post(
+        "/admin/moderation/replytemplate/add/", {**TEMPLATE_FORM, "title": "OFF TOPIC"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A template with this title already exists." in page
+    assert ReplyTemplate.objects.filter(title__iexact="off topic").count() == 1
+    assert not template_changes()
+
+
+def test_superuser_who_is_not_a_moderator_may_read_templates_but_not_change_them():
+    boss = MemberFactory(is_staff=True, is_superuser=True)
+    template = ReplyTemplate.objects.create(kind="removal", title="Kept", body="As it is.")
+    client = Client()
+    client.force_login(boss)
+    assert client.get("/admin/moderation/replytemplate/").status_code == 200
+    response = client.post(
+        f"/admin/moderation/replytemplate/{template.pk}/change/", {**TEMPLATE_FORM}
+    )
+    assert response.status_code == 403
+    assert client.get("/admin/moderation/replytemplate/add/").status_code == 403
+    template.refresh_from_db()
+    assert template.title == "Kept"
+    assert not template_changes()

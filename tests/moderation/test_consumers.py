@@ -280,15 +280,22 @@ async def test_claim_and_resolve_by_another_moderator_reach_the_moderator_live(
     assert claimed["item"]["state"] == "claimed"
     assert claimed["item"]["claimed_by"] == "Max Moderator"
 
+    # Removing the words leaves the crisis item open; the moderator's own answer closes it.
     await sync(moderation_services.content_remove)(
         actor=second_moderator, content=message, reason="It names a method."
+    )
+    await sync(moderation_services.queue_item_resolve)(
+        actor=second_moderator,
+        item=item,
+        resolution="support_offered",
+        note="Reached out with the helplines.",
     )
     resolved = await dashboard.next()
 
     assert resolved["event"] == "resolved"
     assert resolved["item"]["id"] == item.pk
     assert resolved["item"]["state"] == "resolved"
-    assert resolved["item"]["resolution"] == "removed"
+    assert resolved["item"]["resolution"] == "support_offered"
     assert resolved["counts"]["urgent"] == 0
     assert resolved["counts"]["tabs"]["open"] == 0
     assert await dashboard.silent()

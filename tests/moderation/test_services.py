@@ -142,13 +142,16 @@ def test_queue_orders_urgent_first_then_by_age(established, other_member):
 # --- moderators' actions on content --------------------------------------------------------------
 
 
-def test_moderator_approves_held_content_and_closes_its_items(established, moderator):
+def test_moderator_approves_held_content_and_its_crisis_item_waits_for_an_answer(
+    established, moderator
+):
     content = _about(established, URGENT_TEXT)
     services.content_approve(actor=moderator, content=content, note="Reached out privately.")
     content.refresh_from_db()
     assert content.status == ContentStatus.PUBLISHED
     item = QueueItem.objects.get()
-    assert (item.state, item.resolution, item.resolved_by) == ("resolved", "approved", moderator)
+    # Publishing the words answers nothing for the person: the crisis item stays open.
+    assert (item.state, item.resolution) == ("open", "")
     log = ModerationAction.objects.filter(verb="content_approved").get()
     assert (log.actor, log.member, log.reason) == (moderator, established, "Reached out privately.")
 
@@ -276,9 +279,7 @@ def test_flagged_item_resolved_with_support_offered(established, moderator):
         services.queue_item_claim(actor=moderator, item=item)
 
 
-def test_crisis_item_is_not_closed_without_a_note_or_a_supportive_message(
-    established, moderator
-):
+def test_crisis_item_is_not_closed_without_a_note_or_a_supportive_message(established, moderator):
     _about(established, CONCERN_TEXT)
     item = QueueItem.objects.get()
     for resolution in ("no_action", "support_offered"):
