@@ -55,7 +55,7 @@ from moderation.dashboard_serializers import (
     TextInputSerializer,
     item_detail_data,
 )
-from moderation.models import Appeal, ModeratedContent, QueueItem, ReplyTemplate, Sanction
+from moderation.models import Appeal, ModeratedContent, QueueItem, ReplyTemplate
 from moderation.queue_selectors import QueueFilterInvalid
 
 # The largest body any endpoint here needs is a template (1,000 characters) or a bulk decision
@@ -384,26 +384,16 @@ class SanctionView(_ItemActionView):
         return super().post(request, item_id)
 
     def act(self, actor, item, data):
-        if item.member is None:
-            raise services.ModerationConflict(_("We don't know who wrote this."))
-        in_group = data["in_group"]
-        if in_group is None:
-            in_group = item.group_id is not None and data["kind"] in (
-                Sanction.Kind.WARN,
-                Sanction.Kind.MUTE,
-            )
-        if in_group and item.group_id is None:
-            raise ValidationError({"in_group": [_("This item isn't in a group.")]})
         ends_at = data.get("ends_at")
         if "duration_hours" in data:
             ends_at = timezone.now() + timedelta(hours=data["duration_hours"])
-        sanction = services.member_sanction(
+        sanction = dashboard_services.queue_item_sanction(
             actor=actor,
-            member=item.member,
+            item=item,
             kind=data["kind"],
             reason=data["reason"],
-            group=item.group if in_group else None,
             ends_at=ends_at,
+            in_group=data["in_group"],
         )
         return SanctionRowSerializer(sanction).data
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from moderation.models import (
     QueueItem,
     QueueNote,
     ReplyTemplate,
+    Sanction,
     Signpost,
     SupportMessage,
 )
@@ -34,6 +36,7 @@ from moderation.services import (
     _audit,
     _check_not_party_to_appeal_item,
     content_approve,
+    member_sanction,
     queue_item_resolve,
     signpost_record,
 )
@@ -178,6 +181,36 @@ def queue_items_bulk_resolve(*, actor, item_ids: Iterable, note: str = "") -> Bu
             continue
         result.done.append(item.pk)
     return result
+
+
+def queue_item_sanction(
+    *,
+    actor,
+    item: QueueItem,
+    kind: str,
+    reason: str,
+    ends_at: datetime | None = None,
+    in_group: bool | None = None,
+) -> Sanction:
+    """Warn, mute, suspend or ban the member an item is about. `in_group` True limits the
+    sanction to the item's group and False applies it everywhere; None picks the narrowest the
+    kind allows (a warning or mute about a group item stays in that group; suspensions and bans
+    are site-wide). `member_sanction` checks who may give what, and records it."""
+    permissions.check_work_queue_item(actor, item)
+    if item.member_id is None:
+        raise ModerationConflict(_("We don't know who wrote this, so there is no one to limit."))
+    if in_group is None:
+        in_group = item.group_id is not None and kind in (Sanction.Kind.WARN, Sanction.Kind.MUTE)
+    if in_group and item.group_id is None:
+        raise ValidationError({"in_group": [_("This item isn't in a group.")]})
+    return member_sanction(
+        actor=actor,
+        member=item.member,
+        kind=kind,
+        reason=reason,
+        group=item.group if in_group else None,
+        ends_at=ends_at,
+    )
 
 
 # --- the crisis checklist -----------------------------------------------------------------------

@@ -51,16 +51,6 @@ FILTER_KEYS = ("tab", "kind", "reason", "group", "state", "page")
 # --- the queue -----------------------------------------------------------------------------------
 
 
-def _filter_groups(actor):
-    """The groups the filter offers: every group for moderators, a facilitator's own groups."""
-    from groups.models import PeerGroup
-
-    groups = PeerGroup.objects.order_by("name", "pk")
-    if permissions.is_moderator(actor):
-        return list(groups)
-    return list(groups.filter(pk__in=queue_selectors.facilitated_group_ids(actor)))
-
-
 @dataclass(frozen=True)
 class Tab:
     name: str
@@ -80,7 +70,9 @@ def _queue_context(request: HttpRequest, params, *, bulk_form: BulkForm | None =
     (400 when a filter names nothing)."""
     actor = request.user
     filter_form = QueueFilterForm(
-        params, kinds=queue_selectors.content_kind_choices(), groups=_filter_groups(actor)
+        params,
+        kinds=queue_selectors.content_kind_choices(),
+        groups=queue_selectors.queue_filter_groups(actor),
     )
     try:
         filters = QueueFilters.from_params(params)
@@ -363,12 +355,6 @@ def _appeal_of(item: QueueItem) -> Appeal:
     return content
 
 
-def _member_of(item: QueueItem):
-    if item.member is None:
-        raise ModerationConflict(_("We don't know who wrote this, so there is no one to limit."))
-    return item.member
-
-
 @require_POST
 @moderator_page
 def item_claim(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -444,18 +430,17 @@ def item_restore(request: HttpRequest, item_id: int) -> HttpResponse:
 @moderator_page
 def item_sanction(request: HttpRequest, item_id: int) -> HttpResponse:
     def action(item, form):
-        member = _member_of(item)
-        sanction = services.member_sanction(
+        sanction = dashboard_services.queue_item_sanction(
             actor=request.user,
-            member=member,
+            item=item,
             kind=form.cleaned_data["kind"],
             reason=form.cleaned_data["reason"],
-            group=item.group if form.in_group() else None,
             ends_at=form.ends_at(),
+            in_group=form.in_group(),
         )
         return _("%(kind)s recorded for %(member)s. They will see the reason.") % {
             "kind": sanction.get_kind_display().capitalize(),
-            "member": member,
+            "member": item.member,
         }
 
     return _act(request, item_id, "sanction", action)

@@ -374,6 +374,16 @@ def queue_item_payload(actor, item_id: int) -> dict | None:
     return _row(item, timezone.now()).as_payload()
 
 
+def queue_filter_groups(actor) -> list:
+    """The groups the queue filter offers: every group for moderators, a facilitator's own."""
+    from groups.models import PeerGroup
+
+    groups = PeerGroup.objects.order_by("name", "pk")
+    if permissions.is_moderator(actor):
+        return list(groups)
+    return list(groups.filter(pk__in=facilitated_group_ids(actor)))
+
+
 # --- one item --------------------------------------------------------------------------------
 
 AUTHOR_HISTORY_ITEMS = 10
@@ -535,9 +545,10 @@ def reply_templates(actor, *, kind: str = "", include_inactive: bool = False):
 
 
 def get_reply_template_for(actor, template_id) -> ReplyTemplate:
+    """One template; retired (inactive) ones only for moderators, who may bring them back."""
     pk = db_id_or_404(template_id)
     try:
-        return reply_templates(actor, include_inactive=True).get(pk=pk)
+        return reply_templates(actor, include_inactive=permissions.is_moderator(actor)).get(pk=pk)
     except ReplyTemplate.DoesNotExist:
         raise not_found() from None
 

@@ -681,6 +681,10 @@ def _check_crisis_resolution(item: QueueItem, *, note: str) -> None:
 def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "") -> QueueItem:
     """Close an item with what was done. Approving or removing the content itself is done with
     `content_approve` / `content_remove`, which close its items too."""
+    if resolution not in QueueItem.Resolution.values:
+        raise ValidationError(
+            {"resolution": [_("Please choose “no action needed” or “support offered”.")]}
+        )
     resolution = QueueItem.Resolution(resolution)
     if resolution not in RESOLVE_ONLY:
         raise ModerationConflict(

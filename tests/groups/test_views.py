@@ -307,6 +307,9 @@ def test_member_sees_a_link_to_the_room_and_a_leave_button(client, group):
 def test_facilitator_sees_a_link_to_the_requests_page(facilitator_client, private_group):
     text = page_text(facilitator_client.get(f"/groups/{private_group.slug}/"))
     assert f'href="/groups/{private_group.slug}/requests/"' in text
+    # Facilitators have no Moderation link in the site menu; their group page leads them there.
+    assert f'href="/moderation/?group={private_group.slug}"' in text
+    assert facilitator_client.get(f"/moderation/?group={private_group.slug}").status_code == 200
 
 
 def test_moderator_who_is_not_a_member_can_open_the_room_and_requests(client, moderator, group):

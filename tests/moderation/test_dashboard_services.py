@@ -1135,3 +1135,63 @@ def test_former_facilitator_can_do_nothing_on_their_old_groups_items(
     result = dashboard_services.queue_items_bulk_resolve(actor=facilitator_a, item_ids=[item.pk])
     assert result.done == []
     assert not ModerationAction.objects.exists()
+
+
+# ------------------------------------------------------------------------ sanctions from items
+
+
+def test_a_warning_about_a_group_item_stays_in_that_group_unless_asked(
+    moderator, writer, group_a, reporter
+):
+    _message, item = _reported(writer, group_a, reporter)
+
+    narrow = dashboard_services.queue_item_sanction(
+        actor=moderator, item=item, kind="warn", reason="Please keep it kind."
+    )
+    wide = dashboard_services.queue_item_sanction(
+        actor=moderator, item=item, kind="warn", reason="Again, kindly.", in_group=False
+    )
+
+    assert (narrow.member, narrow.group) == (writer, group_a)
+    assert wide.group is None
+    assert ModerationAction.objects.filter(verb=Verb.MEMBER_SANCTIONED).count() == 2
+
+
+def test_a_ban_from_an_item_is_site_wide_and_never_limited_to_a_group(
+    moderator, writer, group_a, reporter
+):
+    _message, item = _reported(writer, group_a, reporter)
+
+    ban = dashboard_services.queue_item_sanction(
+        actor=moderator, item=item, kind="ban", reason="Repeated harassment."
+    )
+    assert ban.group is None
+    with pytest.raises(ModerationConflict):
+        dashboard_services.queue_item_sanction(
+            actor=moderator, item=item, kind="ban", reason="Again.", in_group=True
+        )
+
+
+def test_a_facilitator_warns_in_their_group_but_may_not_ban(
+    facilitator_a, writer, group_a, reporter
+):
+    _message, item = _reported(writer, group_a, reporter)
+
+    warning = dashboard_services.queue_item_sanction(
+        actor=facilitator_a, item=item, kind="warn", reason="Please keep it kind."
+    )
+    assert warning.group == group_a
+    with pytest.raises(PermissionDenied):
+        dashboard_services.queue_item_sanction(
+            actor=facilitator_a, item=item, kind="ban", reason="No."
+        )
+
+
+def test_a_group_sanction_needs_a_group_item(moderator, writer):
+    item = queue(profile(writer, "my profile words"), Reason.REPORT)
+
+    with pytest.raises(ValidationError) as refused:
+        dashboard_services.queue_item_sanction(
+            actor=moderator, item=item, kind="warn", reason="Kindly.", in_group=True
+        )
+    assert "in_group" in refused.value.message_dict

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -299,10 +299,12 @@ def test_only_the_claimer_resolves_a_claimed_item(established, moderator):
 
 def test_unknown_resolution_is_refused(established, moderator):
     _about(established, CONCERN_TEXT)
-    with pytest.raises(ValueError):
-        services.queue_item_resolve(
-            actor=moderator, item=QueueItem.objects.get(), resolution="shrug"
-        )
+    for junk in ("shrug", None, 5):
+        with pytest.raises(ValidationError):
+            services.queue_item_resolve(
+                actor=moderator, item=QueueItem.objects.get(), resolution=junk
+            )
+    assert QueueItem.objects.get().state == "open"
 
 
 def test_resolved_item_does_not_block_a_new_one_for_the_same_content(established, moderator):
