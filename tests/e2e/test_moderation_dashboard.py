@@ -371,3 +371,43 @@ def test_an_items_action_forms_work_with_the_keyboard(new_context, site: str, mo
     expect(page.get_by_role("button", name="Note the follow-up")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#step-follow_up")).to_contain_text("Check in tonight.")
+
+
+def test_health_audit_and_template_pages_have_no_serious_axe_violations(
+    axe_page: Page, site: str, mo, busy_queue
+):
+    from moderation.models import ReplyTemplate
+
+    log_in(axe_page, site, mo.pseudonym)
+    template = ReplyTemplate.objects.filter(kind="removal").first()
+    for path, heading in (
+        ("/moderation/health/", "Queue health"),
+        ("/moderation/audit/", "Audit log"),
+        ("/moderation/audit/?verb=nonsense", "Audit log"),
+        ("/moderation/templates/", "Message templates"),
+        ("/moderation/templates/new/?kind=support", None),
+        (f"/moderation/templates/{template.pk}/", None),
+        (f"/moderation/templates/{template.pk}/delete/", None),
+    ):
+        axe_page.goto(f"{site}{path}")
+        if heading:
+            expect(axe_page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_accessible(axe_page)
+
+
+def test_a_members_supportive_messages_page_has_no_serious_axe_violations(
+    axe_page: Page, site: str, mo, ash, group
+):
+    item = queued(held_message(ash, group, URGENT_TEXT), "crisis_urgent")
+    SupportMessage.objects.create(
+        member=ash,
+        text="Hi, this is the moderation team. We're glad you shared it.",
+        resources=[{"name": "Samaritans", "contact": "116 123", "tel": "tel:116123"}],
+        queue_item=item,
+        sent_by=mo,
+    )
+    log_in(axe_page, site, ash.pseudonym)
+    axe_page.goto(f"{site}/me/moderation/support/")
+    expect(axe_page.get_by_text("We're glad you shared it.")).to_be_visible()
+    expect(axe_page.get_by_text(mo.pseudonym)).to_have_count(0)
+    assert_accessible(axe_page)
