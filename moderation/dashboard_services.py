@@ -224,7 +224,9 @@ def _check_crisis_item(actor, item: QueueItem) -> None:
         raise ModerationConflict(_("We don't know who wrote this, so there is no one to reach."))
 
 
-def _step_record(*, actor, item: QueueItem, step: str, note: str = "") -> CrisisStep:
+def _step_record(
+    *, actor, item: QueueItem, step: str, note: str = "", audit: bool = True
+) -> CrisisStep:
     try:
         with transaction.atomic():
             row = CrisisStep.objects.create(queue_item=item, step=step, note=note, done_by=actor)
@@ -233,14 +235,15 @@ def _step_record(*, actor, item: QueueItem, step: str, note: str = "") -> Crisis
             _("Someone has already recorded this step: %(step)s.")
             % {"step": CrisisStep.Step(step).label}
         ) from None
-    _audit(
-        actor=actor,
-        verb=ModerationAction.Verb.CRISIS_STEP,
-        member=item.member,
-        queue_item=item,
-        reason=note,
-        details={"step": step},
-    )
+    if audit:
+        _audit(
+            actor=actor,
+            verb=ModerationAction.Verb.CRISIS_STEP,
+            member=item.member,
+            queue_item=item,
+            reason=note,
+            details={"step": step},
+        )
     on_commit_queue_item_changed(item, QueueEvent.UPDATED)
     return row
 
@@ -318,7 +321,8 @@ def support_message_send(*, actor, item: QueueItem, text: str) -> SupportMessage
             item.reason in CRISIS_REASONS
             and not item.crisis_steps.filter(step=CrisisStep.Step.SUPPORT_SENT).exists()
         ):
-            _step_record(actor=actor, item=item, step=CrisisStep.Step.SUPPORT_SENT)
+            # One action, one audit row: the SUPPORT_SENT row above records this step.
+            _step_record(actor=actor, item=item, step=CrisisStep.Step.SUPPORT_SENT, audit=False)
         else:
             on_commit_queue_item_changed(item, QueueEvent.UPDATED)
         payload = {
