@@ -14,7 +14,7 @@ from community import story_permissions as permissions
 from community.models import Notification, Story, StoryReaction, StoryTag, state_status
 from moderation import services as moderation_services
 from moderation.kinds import ContentKind
-from moderation.models import ContentStatus, ModerationAction, QueueItem
+from moderation.models import AT_RISK_REASONS, ContentStatus, ModerationAction, QueueItem
 from moderation.pipeline import ContentRefused, Decision, SubmissionContext, submit
 from moderation.services import ModerationConflict
 
@@ -134,7 +134,7 @@ def story_save(
             current.submitted_at = now
         current.save()
         current.tags.set(tag_rows)
-        if keep_as_draft and decision.queue_reason not in moderation_services.CRISIS_REASONS:
+        if keep_as_draft and decision.queue_reason not in AT_RISK_REASONS:
             # A private draft goes to nobody, except for the author's own signpost.
             if decision.signpost is not None:
                 moderation_services.signpost_record(

@@ -20,7 +20,7 @@ from community.signposting import CONCERN, SOMEONE_ELSE, URGENT, SignpostOffer, 
 from moderation import permissions
 from moderation.broadcast import QueueEvent, on_commit_queue_item_changed
 from moderation.models import (
-    CRISIS_REASONS,
+    AT_RISK_REASONS,
     Appeal,
     ContentRevision,
     ContentStatus,
@@ -289,7 +289,7 @@ def queue_items_close_for(
         QueueItem.objects.select_for_update()
         .filter(content_type=_content_type(content), object_id=content.pk)
         .exclude(state=QueueItem.State.RESOLVED)
-        .exclude(reason__in=CRISIS_REASONS)
+        .exclude(reason__in=AT_RISK_REASONS)
     )
     closed = 0
     for item in items:
@@ -711,7 +711,7 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
             raise ModerationConflict(
                 _("This is still held. Approve it or remove it; that closes the item too.")
             )
-        if item.reason in CRISIS_REASONS:
+        if item.reason in AT_RISK_REASONS:
             _check_crisis_resolution(item, note=note)
         _mark_resolved(item, actor=actor, resolution=resolution, note=note)
         _audit(

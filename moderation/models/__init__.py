@@ -2,6 +2,7 @@
 log (`core`), and what moderators work with on the dashboard (`dashboard`)."""
 
 from moderation.models.core import (
+    AT_RISK_REASONS,
     CRISIS_REASONS,
     Appeal,
     AuditLogIsAppendOnly,
@@ -19,6 +20,7 @@ from moderation.models.core import (
 from moderation.models.dashboard import CrisisStep, QueueNote, ReplyTemplate, SupportMessage
 
 __all__ = [
+    "AT_RISK_REASONS",
     "CRISIS_REASONS",
     "Appeal",
     "AuditLogIsAppendOnly",

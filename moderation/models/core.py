@@ -265,15 +265,12 @@ class QueueItem(models.Model):
         return self.priority == self.URGENT_PRIORITY
 
 
-# Items about a person who may be at risk: they close only with a moderator's own answer, never
-# as a side effect of a decision about the text, and never in bulk.
-CRISIS_REASONS = frozenset(
-    {
-        QueueItem.Reason.CRISIS_URGENT,
-        QueueItem.Reason.CRISIS_CONCERN,
-        QueueItem.Reason.SOMEONE_ELSE,
-    }
-)
+# The author may be at risk: such items close only with a moderator's own answer (a supportive
+# message or a note), never as a side effect of a decision about the text.
+AT_RISK_REASONS = frozenset({QueueItem.Reason.CRISIS_URGENT, QueueItem.Reason.CRISIS_CONCERN})
+# Crisis items (the author, or someone they worry about): their own tab and checklist, and never
+# decided in bulk.
+CRISIS_REASONS = AT_RISK_REASONS | {QueueItem.Reason.SOMEONE_ELSE}
 
 
 class Report(models.Model):

@@ -109,7 +109,12 @@ def test_seed_demo_creates_four_groups_with_facilitator_sessions_and_a_conversat
     sam = Member.objects.get(pseudonym="Sam Facilitator")
     assert Membership.objects.filter(member=sam, role="facilitator", state="active").count() == 4
     assert GroupSession.objects.count() == 12
-    conversation = ChatMessage.objects.filter(group__slug="waiting-for-a-reply").order_by("seq")
+    # The demo conversation; the review queue's worrying message (see below) comes after it.
+    conversation = (
+        ChatMessage.objects.filter(group__slug="waiting-for-a-reply")
+        .exclude(local_id__startswith="demo-moderation")
+        .order_by("seq")
+    )
     assert [m.seq for m in conversation] == [1, 2, 3, 4, 5, 6]
     assert all(m.status == "published" for m in conversation)
     assert conversation[0].author == sam
@@ -183,8 +188,11 @@ def test_demo_threads_and_replies_are_published_and_raise_no_concern(
             assert item.screening["risk"] == "none", item.body
             assert not item.screening["reasons"], item.body
     forum_types = ContentType.objects.get_for_models(Thread, Post).values()
-    assert not QueueItem.objects.filter(content_type__in=forum_types).exists()
-    assert not Signpost.objects.exists()
+    # Only the demo queue's one member report (see test_demo_review_queue...) is about a reply.
+    assert set(
+        QueueItem.objects.filter(content_type__in=forum_types).values_list("reason", flat=True)
+    ) == {"report"}
+    assert not Signpost.objects.filter(content_type__in=forum_types).exists()
 
 
 def test_demo_forums_show_warnings_anonymity_pins_reactions_follows_and_notifications(
@@ -330,7 +338,7 @@ def test_one_demo_story_awaits_review_and_one_is_a_private_draft(
     robin = Member.objects.get(pseudonym="Robin")
     [waiting] = story_selectors.stories_awaiting_review(alex)
     assert waiting.author == robin
-    [item] = QueueItem.objects.exclude(state="resolved")
+    [item] = QueueItem.objects.exclude(state="resolved").filter(content_type__model="story")
     assert (item.reason, item.object_id) == ("review", waiting.pk)
     [draft] = Story.objects.filter(state="draft")
     assert draft.author == robin
@@ -353,11 +361,31 @@ def test_demo_stories_raise_no_concern_and_their_authors_were_told(
     for story in Story.objects.all():
         assert story.screening["risk"] == "none", story.title
         assert story.screening["reasons"] in ([], ["read by a moderator before it is published"])
-    assert set(QueueItem.objects.values_list("reason", flat=True)) == {"review"}
-    assert not Signpost.objects.exists()
+    stories = QueueItem.objects.filter(content_type__model="story")
+    assert set(stories.values_list("reason", flat=True)) == {"review"}
+    assert not Signpost.objects.filter(content_type__model="story").exists()
     assert not StoryReaction.objects.filter(story__author=F("member")).exists()
     assert not StoryReaction.objects.exclude(story__state="published").exists()
     for story in Story.objects.filter(state="published"):
         told = Notification.objects.filter(story=story, recipient=story.author)
         assert told.get().kind == "story_published"
     assert not Notification.objects.filter(story__state__in=["draft", "submitted"]).exists()
+
+
+def test_demo_review_queue_has_a_worrying_message_a_report_and_a_story_to_review(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from moderation.models import QueueItem, Report, Signpost
+
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    seed_with_on_commit(django_capture_on_commit_callbacks)
+    open_items = QueueItem.objects.exclude(state="resolved")
+    assert sorted(open_items.values_list("reason", "content_type__model")) == [
+        ("crisis_concern", "chatmessage"),
+        ("report", "post"),
+        ("review", "story"),
+    ]
+    worrying = open_items.get(reason="crisis_concern")
+    assert worrying.content.status == "published"  # concern is published, signposted, flagged
+    assert Signpost.objects.get().member.pseudonym == "Robin"
+    assert Report.objects.get().reporter.pseudonym == "Juniper"

@@ -507,7 +507,8 @@ def test_a_moderator_may_approve_a_story_with_crisis_words_after_reading_it(
     story = write(author, body=CONCERN_TEXT).story
     published = _approve(moderator, story, django_capture_on_commit_callbacks)
     assert refreshed(published).state == Story.State.PUBLISHED
-    assert open_reasons(story) == []
+    # The words are out; the author still waits for a moderator's own answer to the concern.
+    assert open_reasons(story) == [QueueItem.Reason.CRISIS_CONCERN]
 
 
 # --- returning with a note ---------------------------------------------------------------------
