@@ -21,6 +21,7 @@ from moderation import permissions
 from moderation.broadcast import QueueEvent, on_commit_queue_item_changed
 from moderation.models import (
     AT_RISK_REASONS,
+    CRISIS_REASONS,
     Appeal,
     ContentRevision,
     ContentStatus,
@@ -711,7 +712,7 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
             raise ModerationConflict(
                 _("This is still held. Approve it or remove it; that closes the item too.")
             )
-        if item.reason in AT_RISK_REASONS:
+        if item.reason in CRISIS_REASONS:
             _check_crisis_resolution(item, note=note)
         _mark_resolved(item, actor=actor, resolution=resolution, note=note)
         _audit(
