@@ -1196,3 +1196,23 @@ def test_a_group_sanction_needs_a_group_item(moderator, writer):
             actor=moderator, item=item, kind="warn", reason="Kindly.", in_group=True
         )
     assert "in_group" in refused.value.message_dict
+
+
+def test_a_failing_channel_layer_never_turns_a_stored_decision_into_an_error(
+    moderator, writer, group_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis down, or a full channel: the claim is stored and the caller is not told of an
+    error; dashboards see the item's state on their next read."""
+
+    class BrokenLayer:
+        async def group_send(self, name, message):
+            raise ConnectionError("the channel layer is down")
+
+    monkeypatch.setattr(broadcast, "get_channel_layer", lambda: BrokenLayer())
+    item = queue(chat(writer, group_a), Reason.REPORT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation_services.queue_item_claim(actor=moderator, item=item)
+
+    item.refresh_from_db()
+    assert (item.state, item.claimed_by) == (State.CLAIMED, moderator)
