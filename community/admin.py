@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from community.models import (
+    ApiToken,
     Category,
     CrisisResource,
     Member,
@@ -181,6 +182,17 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["kind", "recipient", "thread", "post", "created_at", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient", "thread", "post"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are made and revoked by their owners; the admin only shows them (never the
+    secret, which is not stored)."""
+
+    list_display = ["name", "owner", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["owner"]
+    exclude = ["key_hash"]
 
 
 @admin.register(StoryTag)

@@ -262,10 +262,29 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# API throttles and the client address. Rates are "<n>/<sec|min|hour|day>", kept in the default
+# cache (Redis when REDIS_URL is set, so all processes share them). DJANGO_NUM_PROXIES is the
+# number of trusted proxies in front of the app: 0 (the default) ignores X-Forwarded-For, so a
+# client cannot pick its own address; with N proxies the N-th address from the right counts.
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "600/min")
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "120/min")
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # The token class comes first so a bad token is answered 401 with WWW-Authenticate; a
+    # request without an Authorization header falls through to the session (with CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "community.tokens.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "community.tokens.MemberRateThrottle",
+        "community.tokens.VisitorRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"user": API_THROTTLE_USER, "anon": API_THROTTLE_ANON},
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Steady Ground API",

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from community import api
+from community import api, token_views
 from community.forms import ThrottledAdminLoginForm
 from community.views import accounts, health, pages
 from moderation import api as moderation_api
@@ -57,6 +57,7 @@ api_patterns = [
     path("help/", api.CrisisHelpView.as_view(), name="api-help"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("me/about/", api.MeAboutView.as_view(), name="api-me-about"),
+    path("me/tokens/", include("community.token_urls")),
     path("me/", include("moderation.member_api_urls")),
     path(
         "moderation/appeals/",
@@ -80,6 +81,7 @@ urlpatterns = [
     path("guidelines/", pages.guidelines, name="guidelines"),
     path("me/", accounts.me, name="me"),
     path("me/about/", accounts.me_about, name="me-about"),
+    path("me/tokens/", token_views.api_tokens, name="me-tokens"),
     path("me/moderation/", include("moderation.member_urls")),
     path("moderation/", include("moderation.urls")),
     path("", include("community.forum_urls")),

@@ -10,8 +10,10 @@ from community.models.forums import (
 )
 from community.models.members import CrisisResource, Member, MemberManager, ProfileText
 from community.models.stories import Story, StoryReaction, StoryTag, state_status
+from community.models.tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Category",
     "CrisisResource",
     "Member",
