@@ -1,4 +1,4 @@
-"""Reads for moderation: the audit log and earlier versions (moderators), a member's own record
+"""Reads for moderation: earlier versions (moderators), a member's own record
 (their reports' outcomes, their removed content, limits on their account and their appeals) and
 the appeals a moderator or facilitator may decide. What an actor may not see is Http404."""
 
@@ -19,21 +19,10 @@ from moderation.models import (
     ContentRevision,
     ContentStatus,
     ModeratedContent,
-    ModerationAction,
     Report,
     Sanction,
 )
 from moderation.registry import content_models
-
-
-def moderation_log_for(actor, *, verb: str = "") -> QuerySet[ModerationAction]:
-    """The audit log rows `actor` may read, newest first."""
-    if not permissions.is_moderator(actor):
-        return ModerationAction.objects.none()
-    rows = ModerationAction.objects.select_related("actor", "member", "content_type")
-    if verb:
-        rows = rows.filter(verb=verb)
-    return rows.order_by("-pk")
 
 
 def _about(content: ModeratedContent) -> dict:
