@@ -1,6 +1,5 @@
 """REST door for members and crisis help: `/api/v1/help/` and `/api/v1/me/`."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -9,9 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import selectors, services
+from community.api_errors import ApiErrorSerializer
 from community.models import CrisisResource, Member, ProfileText
 from moderation.models import ContentStatus
-from moderation.pipeline import ContentRefused, Decision, Refusal, held_notice
+from moderation.pipeline import Decision, Refusal, held_notice
 
 
 class CrisisResourceSerializer(serializers.ModelSerializer):
@@ -79,13 +79,10 @@ class MeView(APIView):
     def patch(self, request: Request) -> Response:
         serializer = MeSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            member = services.member_profile_update(
-                actor=request.user,
-                country=serializer.validated_data.get("country", request.user.country),
-            )
-        except ValidationError as error:
-            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        member = services.member_profile_update(
+            actor=request.user,
+            country=serializer.validated_data.get("country", request.user.country),
+        )
         return Response(MeSerializer(member).data)
 
 
@@ -126,14 +123,15 @@ class AboutResultSerializer(serializers.Serializer):
     signpost = SignpostSerializer(allow_null=True)
 
 
-class RefusalSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    retry_after = serializers.IntegerField()
+class RefusalSerializer(ApiErrorSerializer):
+    """The error shape, plus what a refused text needs: when to try again, and help if the
+    words showed risk. A 400 for malformed input (no text at all, ...) has only the error shape."""
+
+    retry_after = serializers.IntegerField(required=False)
     until = serializers.DateTimeField(
-        allow_null=True, help_text="When a mute or pause ends, if it does."
+        allow_null=True, required=False, help_text="When a mute or pause ends, if it does."
     )
-    signpost = SignpostSerializer(allow_null=True)
+    signpost = SignpostSerializer(allow_null=True, required=False)
 
 
 def refusal_response(decision: Decision) -> Response:
@@ -173,12 +171,9 @@ class MeAboutView(APIView):
     def put(self, request: Request) -> Response:
         serializer = AboutInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            submission = services.member_about_update(
-                actor=request.user, text=serializer.validated_data["text"]
-            )
-        except ContentRefused as refused:
-            return refusal_response(refused.decision)
+        submission = services.member_about_update(
+            actor=request.user, text=serializer.validated_data["text"]
+        )
         decision = submission.decision
         held = submission.content.status == ContentStatus.HELD
         data = {

@@ -12,10 +12,8 @@ Retry-After; a body larger than the server accepts is 413."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.core.paginator import Page
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -27,19 +25,19 @@ from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticate
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from community import forum_selectors as selectors
 from community import forum_services as services
-from community.api import RefusalSerializer, refusal_response
+from community.api import RefusalSerializer
+from community.api_errors import ApiErrorSerializer
+from community.api_pages import PAGE, page_body, requested_page_number
 from community.forum_permissions import Reader
-from community.forum_selectors import ItemView, SearchQueryInvalid
+from community.forum_selectors import ItemView
 from community.forum_serializers import (
     CategoryDetailSerializer,
     CategorySerializer,
     ConflictSerializer,
-    ErrorSerializer,
     FollowSerializer,
     LockInputSerializer,
     MarkedSerializer,
@@ -70,95 +68,18 @@ from community.forum_serializers import (
 )
 from community.models import Post, Reaction, Thread
 from moderation import selectors as moderation_selectors
-from moderation.pipeline import ContentRefused
-from moderation.services import AlreadyReported, ModerationConflict, ReportRateLimited
-
-# --- how each error is said -------------------------------------------------------------------
-
-
-def _error(detail: str, code: str, http_status: int, **extra) -> Response:
-    return Response({"detail": detail, "code": code, **extra}, status=http_status)
-
-
-def _service_error(exc: Exception) -> Response | None:
-    """The response for an error a forum or moderation service raised; None for the rest."""
-    if isinstance(exc, ContentRefused):
-        return refusal_response(exc.decision)
-    if isinstance(exc, services.ForumActionRefused):
-        return _error(str(exc), "refused", status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, SearchQueryInvalid):
-        return _error(str(exc), "invalid_query", status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, ReportRateLimited):
-        response = _error(
-            str(exc),
-            "rate_limited",
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            retry_after=exc.retry_after,
-        )
-        response["Retry-After"] = str(exc.retry_after)
-        return response
-    if isinstance(exc, AlreadyReported):
-        return _error(str(exc), "already_reported", status.HTTP_409_CONFLICT)
-    if isinstance(exc, ModerationConflict):
-        return _error(str(exc), "conflict", status.HTTP_409_CONFLICT)
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
-        return _error(" ".join(exc.messages), "invalid", status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, RequestDataTooBig):
-        return _error(
-            _("That is more than we can take in one go. Please send less text."),
-            "too_large",
-            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-        )
-    return None
 
 
 class ForumAPIView(APIView):
-    """An API view that says service errors the same way everywhere, and names every
-    `{detail}` error with a `code` (not_found, permission_denied, not_authenticated, ...)."""
+    """An API view of the forums; errors are answered by `community.api_errors`."""
 
     permission_classes = [IsAuthenticatedOrReadOnly]
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = _service_error(exc)
-        if response is not None:
-            return response
-        response = super().handle_exception(exc)
-        data = response.data
-        if isinstance(data, dict) and set(data) == {"detail"}:
-            data["code"] = getattr(data["detail"], "code", "error")
-        return response
 
 
 def _valid(serializer_class: type[Serializer], request: Request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def _page_body(request: Request, page: Page, results: list) -> dict:
-    """DRF's page-number shape: count, absolute next and previous links, results."""
-    url = request.build_absolute_uri()
-    previous = None
-    if page.has_previous():
-        number = page.previous_page_number()
-        if number > 1:
-            previous = replace_query_param(url, "page", number)
-        else:
-            previous = remove_query_param(url, "page")
-    return {
-        "count": page.paginator.count,
-        "next": replace_query_param(url, "page", page.next_page_number())
-        if page.has_next()
-        else None,
-        "previous": previous,
-        "results": results,
-    }
-
-
-def _page_number(request: Request) -> int:
-    return selectors.page_number(request.query_params.get("page"))
 
 
 # --- rendering a thread or a reply as the actor sees it ---------------------------------------
@@ -219,33 +140,23 @@ class _PostTarget:
 
 # --- schema pieces ----------------------------------------------------------------------------
 
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such thing (or not yours to see).")
+NOT_FOUND = OpenApiResponse(ApiErrorSerializer, description="No such thing (or not yours to see).")
 FORBIDDEN = OpenApiResponse(
-    ErrorSerializer, description="Not logged in (or no CSRF token), or not allowed; see detail."
+    ApiErrorSerializer, description="Not logged in (or no CSRF token), or not allowed; see detail."
 )
 BAD_INPUT = OpenApiResponse(
-    description="Bad input: `{field: [messages]}`, or `{detail, code}` when it can't be done."
+    ApiErrorSerializer,
+    description="Bad input (`code` invalid, `fields` says what), or it can't be done "
+    "(`code` refused, `detail` says why).",
 )
-FIELD_ERRORS = {
-    "type": "object",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-    "description": "Bad input: `{field: [messages]}`.",
-}
 REFUSED_TEXT = OpenApiResponse(
-    {
-        "anyOf": [
-            {"$ref": "#/components/schemas/Refusal"},
-            {"$ref": "#/components/schemas/Error"},
-            FIELD_ERRORS,
-        ]
-    },
-    description="The text was refused and not stored (`code` says why: the shared refusal "
-    "shape), it can't be done (`{detail, code}`), or bad input (`{field: [messages]}`).",
+    RefusalSerializer,
+    description="The text was refused and not stored (`code` says why, with `retry_after`, "
+    "`until` and `signpost` when they apply), it can't be done, or bad input (`fields`).",
 )
 TOO_FAST = OpenApiResponse(RefusalSerializer, description="Posting too fast; see Retry-After.")
-TOO_LARGE = OpenApiResponse(ErrorSerializer, description="The request body is too large.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Doesn't fit the current state.")
-PAGE = OpenApiParameter("page", int, description="Page number, from 1 (a missing page is 404).")
+TOO_LARGE = OpenApiResponse(ApiErrorSerializer, description="The request body is too large.")
+CONFLICT = OpenApiResponse(ApiErrorSerializer, description="Doesn't fit the current state.")
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The category's address.")
 THREAD_ID = OpenApiParameter("thread_id", int, OpenApiParameter.PATH, description="A thread.")
 POST_ID = OpenApiParameter("post_id", int, OpenApiParameter.PATH, description="A reply.")
@@ -304,9 +215,9 @@ class CategoryThreadsView(ForumAPIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         reader = selectors.get_category_for(request.user, slug)
-        page = selectors.threads_page(reader, _page_number(request))
+        page = selectors.threads_page(reader, requested_page_number(request))
         results = ThreadListSerializer(page.object_list, many=True, context={"reader": reader})
-        return Response(_page_body(request, page, results.data))
+        return Response(page_body(request, page, results.data))
 
     @extend_schema(
         parameters=[SLUG],
@@ -393,9 +304,9 @@ class ThreadPostsView(ForumAPIView):
     )
     def get(self, request: Request, thread_id: str) -> Response:
         thread, reader = selectors.get_thread_for(request.user, thread_id)
-        view = selectors.thread_view(reader, thread, _page_number(request))
+        view = selectors.thread_view(reader, thread, requested_page_number(request))
         results = PostSerializer(view.page.object_list, many=True).data
-        return Response(_page_body(request, view.page, results))
+        return Response(page_body(request, view.page, results))
 
     @extend_schema(
         parameters=[THREAD_ID],
@@ -724,16 +635,16 @@ class SearchView(ForumAPIView):
         parameters=[OpenApiParameter("q", str, description="The words to look for."), PAGE],
         responses={
             200: SearchPageSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Search words too short or long."),
+            400: OpenApiResponse(ApiErrorSerializer, description="Search words too short or long."),
             404: NOT_FOUND,
         },
         summary="Search the threads and replies you may read",
     )
     def get(self, request: Request) -> Response:
-        number = _page_number(request)
+        number = requested_page_number(request)
         page = selectors.search_page(request.user, request.query_params.get("q", ""), number)
         results = SearchHitSerializer(page.object_list, many=True).data
-        return Response(_page_body(request, page, results))
+        return Response(page_body(request, page, results))
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -748,9 +659,9 @@ class NotificationListView(ForumAPIView):
         summary="Your notifications, newest first",
     )
     def get(self, request: Request) -> Response:
-        page = selectors.notifications_page(request.user, _page_number(request))
+        page = selectors.notifications_page(request.user, requested_page_number(request))
         results = NotificationSerializer(page.object_list, many=True).data
-        return Response(_page_body(request, page, results))
+        return Response(page_body(request, page, results))
 
 
 class NotificationUnreadCountView(ForumAPIView):

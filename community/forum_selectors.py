@@ -61,7 +61,8 @@ def page_number(raw) -> int:
     return number
 
 
-def _page(rows, per_page: int, number: int) -> Page:
+def rows_page(rows, per_page: int, number: int) -> Page:
+    """Page `number` of `rows`; Http404 when there is no such page."""
     try:
         return Paginator(rows, per_page).page(number)
     except EmptyPage:
@@ -153,7 +154,7 @@ def threads_page(reader: Reader, number: int) -> Page:
         )
         .order_by("-is_pinned", "-last_activity_at", "-pk")
     )
-    page = _page(rows, THREADS_PER_PAGE, number)
+    page = rows_page(rows, THREADS_PER_PAGE, number)
     page.object_list = [
         ThreadListing(
             thread=thread,
@@ -294,7 +295,7 @@ def item_view(reader: Reader, item: Thread | Post, thread: Thread, counts: dict)
 def thread_view(reader: Reader, thread: Thread, number: int) -> ThreadView:
     """A page of a thread's replies with reactions and the reader's own standing: four queries
     for a member (count, replies with authors, reactions, follow), whatever the page holds."""
-    page = _page(
+    page = rows_page(
         _visible_posts(reader, thread).select_related("author").order_by("created_at", "pk"),
         POSTS_PER_PAGE,
         number,
@@ -503,7 +504,7 @@ def forum_search(actor, raw_query) -> list[SearchHit]:
 
 
 def search_page(actor, raw_query, number: int) -> Page:
-    return _page(forum_search(actor, raw_query), SEARCH_PER_PAGE, number)
+    return rows_page(forum_search(actor, raw_query), SEARCH_PER_PAGE, number)
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -552,7 +553,7 @@ def notifications_page(actor, number: int) -> Page:
     rows = _notifications(actor).select_related(
         "thread", "post", "post__author", "story", "support_message"
     )
-    page = _page(rows, NOTIFICATIONS_PER_PAGE, number)
+    page = rows_page(rows, NOTIFICATIONS_PER_PAGE, number)
     moderator = is_moderator(actor)
     page.object_list = [
         NotificationView(

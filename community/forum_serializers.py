@@ -11,11 +11,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.api import SignpostSerializer
+from community.api_errors import ApiErrorSerializer
 from community.forum_permissions import Reader
 from community.forum_selectors import CategoryListing, ItemView, ThreadListing
 from community.ids import MAX_DB_ID
 from community.models import Category, Notification, Reaction
-from groups.serializers import DetailSerializer, TextField
+from groups.serializers import TextField
 from moderation.models import ContentRevision, ContentStatus, Report
 from moderation.pipeline import held_notice
 
@@ -31,11 +32,7 @@ def _values(choices) -> str:
 STATUS_HELP = f"One of: {_values(ContentStatus)}."
 
 
-class ErrorSerializer(DetailSerializer):
-    code = serializers.CharField(help_text="A stable name for the error, e.g. not_found.")
-
-
-class ConflictSerializer(ErrorSerializer):
+class ConflictSerializer(ApiErrorSerializer):
     retry_after = serializers.IntegerField(
         required=False, help_text="Only when sending too many reports: seconds to wait."
     )

@@ -21,6 +21,8 @@ from rest_framework.response import Response
 
 from community import story_selectors as selectors
 from community import story_services as services
+from community.api_errors import ApiErrorSerializer
+from community.api_pages import page_body, page_serializer, paginated, requested_page_number
 from community.forum_api import (
     BAD_INPUT,
     CONFLICT,
@@ -31,12 +33,9 @@ from community.forum_api import (
     TOO_FAST,
     TOO_LARGE,
     ForumAPIView,
-    _error,
-    _page_body,
-    _page_number,
     _valid,
 )
-from community.forum_serializers import ErrorSerializer, RemoveInputSerializer
+from community.forum_serializers import RemoveInputSerializer
 from community.story_serializers import (
     ApproveInputSerializer,
     FeatureInputSerializer,
@@ -55,12 +54,7 @@ from community.story_serializers import (
 
 
 class StoryAPIView(ForumAPIView):
-    """The forum API's error handling, plus the story service's own refusals."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, services.StoryActionRefused):
-            return _error(str(exc), "refused", status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
+    """An API view of the stories; errors are answered by `community.api_errors`."""
 
 
 def _story_data(actor, story_id, serializer_class=StorySerializer, **context) -> dict:
@@ -77,7 +71,7 @@ TAG = OpenApiParameter(
     "tag", str, description="Only stories with this milestone tag (an unknown one is 404)."
 )
 MODERATORS_ONLY = OpenApiResponse(
-    ErrorSerializer,
+    ApiErrorSerializer,
     description="Not logged in, or not a moderator (a story you can't see at all is 404).",
 )
 WRITE_RESPONSES = {
@@ -118,14 +112,14 @@ class StoryListView(StoryAPIView):
         description="Visitors see only the stories their authors shared with visitors too.",
     )
     def get(self, request: Request) -> Response:
-        number = _page_number(request)
+        number = requested_page_number(request)
         slug = request.query_params.get("tag")
         tag = selectors.get_tag(slug) if slug else None
         page = selectors.stories_page(request.user, number, tag=tag)
         results = StoryListSerializer(
             page.object_list, many=True, context={"actor": request.user}
         ).data
-        return Response(_page_body(request, page, results))
+        return Response(page_body(request, page, results))
 
     @extend_schema(
         request=StoryWriteInputSerializer,
@@ -146,11 +140,13 @@ class MyStoriesView(StoryAPIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: MyStorySerializer(many=True), 403: FORBIDDEN},
+        parameters=[PAGE],
+        operation_id="v1_stories_mine_list",
+        responses={200: page_serializer(MyStorySerializer), 403: FORBIDDEN},
         summary="Your stories in every state (drafts, awaiting review, returned, ...)",
     )
     def get(self, request: Request) -> Response:
-        return Response(MyStorySerializer(selectors.my_stories(request.user), many=True).data)
+        return Response(paginated(request, selectors.my_stories(request.user), MyStorySerializer))
 
 
 class StoryTagListView(StoryAPIView):

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from community import story_permissions as permissions
-from community.forum_selectors import _page
+from community.forum_selectors import rows_page
 from community.ids import db_id_or_404, not_found
 from community.models import Story, StoryReaction, StoryTag
 from moderation.models import ContentStatus
@@ -62,7 +62,7 @@ def stories_page(actor, number: int, *, tag: StoryTag | None = None) -> Page:
     rows = Story.objects.filter(permissions.published_stories_q(actor))
     if tag is not None:
         rows = rows.filter(tags=tag)
-    page = _page(_with_parts(rows).order_by("-published_at", "-pk"), STORIES_PER_PAGE, number)
+    page = rows_page(_with_parts(rows).order_by("-published_at", "-pk"), STORIES_PER_PAGE, number)
     page.object_list = [_listing(actor, story) for story in page.object_list]
     return page
 

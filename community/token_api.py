@@ -3,7 +3,7 @@ list, create or revoke tokens."""
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,7 +37,7 @@ class ApiTokenListView(APIView):
                 owner=request.user, name=serializer.validated_data["name"]
             )
         except ValidationError as error:
-            return Response({"name": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+            raise serializers.ValidationError({"name": error.messages}) from error
         body = ApiTokenCreatedSerializer(token, context={"secret": secret}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

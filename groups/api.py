@@ -4,12 +4,12 @@ render its result or error.
 
 Errors: a group's messages, members and requests are 404 for anyone who may not read its
 messages (the same answer as for a group that does not exist); a reader who may not do the
-action gets 403; a service's refusal is 400 `{detail}`; a pipeline refusal is the shared
-refusal shape (400, or 429 with Retry-After). Visitors get 403 wherever an account is needed."""
+action gets 403; a service's refusal is 400 and a moderation conflict (already removed, ...) 409,
+both in the shared error shape of community.api_errors; a pipeline refusal adds its retry time
+and signpost (400, or 429 with Retry-After). Visitors get 401 wherever an account is needed."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,13 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api import RefusalSerializer, refusal_response
+from community.api import RefusalSerializer
+from community.api_errors import ApiErrorSerializer
+from community.api_pages import PAGE, page_serializer, paginated
 from groups import permissions, selectors, services
 from groups.frames import message_payload
 from groups.models import PeerGroup
 from groups.selectors import GroupListing
 from groups.serializers import (
-    DetailSerializer,
     GroupDetailSerializer,
     GroupSerializer,
     IgnoreSerializer,
@@ -41,17 +42,15 @@ from groups.serializers import (
     ReasonInputSerializer,
 )
 from moderation.models import ContentStatus
-from moderation.pipeline import ContentRefused, held_notice
-from moderation.services import ModerationConflict
+from moderation.pipeline import held_notice
 
-NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such group (or not yours to see).")
-REFUSED = OpenApiResponse(DetailSerializer, description="Can't be done; `detail` says why.")
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not logged in, or not allowed.")
+NOT_FOUND = OpenApiResponse(ApiErrorSerializer, description="No such group (or not yours to see).")
+REFUSED = OpenApiResponse(ApiErrorSerializer, description="Can't be done; `detail` says why.")
+FORBIDDEN = OpenApiResponse(ApiErrorSerializer, description="Not logged in, or not allowed.")
+CONFLICT = OpenApiResponse(
+    ApiErrorSerializer, description="Doesn't fit the current state (already removed, ...)."
+)
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The group's address.")
-
-
-def _refused(error: Exception, code: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response({"detail": str(error)}, status=code)
 
 
 # --- lookups: each scoped to a group the actor may read, 404 otherwise -------------------------
@@ -71,12 +70,14 @@ class GroupListView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        responses=GroupSerializer(many=True),
+        parameters=[PAGE],
+        operation_id="v1_groups_list",
+        responses=page_serializer(GroupSerializer),
         summary="Every peer group, with your own membership in each",
     )
     def get(self, request: Request) -> Response:
         listings = selectors.groups_for_list(request.user)
-        return Response(GroupSerializer(listings, many=True).data)
+        return Response(paginated(request, listings, GroupSerializer))
 
 
 class GroupDetailView(APIView):
@@ -112,12 +113,9 @@ class GroupJoinView(APIView):
         group = selectors.get_group(slug)
         serializer = JoinInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            membership = services.group_join(
-                actor=request.user, group=group, note=serializer.validated_data["note"]
-            )
-        except services.GroupActionRefused as error:
-            return _refused(error)
+        membership = services.group_join(
+            actor=request.user, group=group, note=serializer.validated_data["note"]
+        )
         return Response(MembershipStateSerializer(membership).data)
 
 
@@ -142,14 +140,15 @@ class JoinRequestListView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[SLUG],
-        responses={200: JoinRequestSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+        parameters=[SLUG, PAGE],
+        operation_id="v1_groups_requests_list",
+        responses={200: page_serializer(JoinRequestSerializer), 403: FORBIDDEN, 404: NOT_FOUND},
         summary="Requests to join, oldest first (facilitators and moderators)",
     )
     def get(self, request: Request, slug: str) -> Response:
         group = _facilitated_room(request.user, slug)
         requests = selectors.pending_requests(group)
-        return Response(JoinRequestSerializer(requests, many=True).data)
+        return Response(paginated(request, requests, JoinRequestSerializer))
 
 
 class _JoinRequestDecisionView(APIView):
@@ -164,10 +163,7 @@ class _JoinRequestDecisionView(APIView):
             if self.approve
             else services.membership_request_decline
         )
-        try:
-            membership = decide(actor=request.user, membership=membership)
-        except services.GroupActionRefused as error:
-            return _refused(error)
+        membership = decide(actor=request.user, membership=membership)
         return Response(MemberStateSerializer(membership).data)
 
 
@@ -208,16 +204,11 @@ class MemberRemoveView(APIView):
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = selectors.membership_by_pseudonym(group, pseudonym)
-        try:
-            membership = services.membership_remove(
-                actor=request.user,
-                membership=membership,
-                reason=serializer.validated_data["reason"],
-            )
-        except services.GroupActionRefused as error:
-            return _refused(error)
-        except PermissionDenied as error:
-            return _refused(error, status.HTTP_403_FORBIDDEN)
+        membership = services.membership_remove(
+            actor=request.user,
+            membership=membership,
+            reason=serializer.validated_data["reason"],
+        )
         return Response(MemberStateSerializer(membership).data)
 
 
@@ -280,18 +271,13 @@ class MessageListView(APIView):
         serializer = MessagePostSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            result = services.chat_message_post(
-                actor=request.user,
-                group=group,
-                body=data["body"],
-                local_id=data["local_id"],
-                content_warning=data["content_warning"],
-            )
-        except ContentRefused as refused:
-            return refusal_response(refused.decision)
-        except services.GroupActionRefused as error:
-            return _refused(error)
+        result = services.chat_message_post(
+            actor=request.user,
+            group=group,
+            body=data["body"],
+            local_id=data["local_id"],
+            content_warning=data["content_warning"],
+        )
         message = result.message
         published = message.status == ContentStatus.PUBLISHED
         signpost = result.decision.signpost if result.decision else None
@@ -314,7 +300,13 @@ class MessageRemoveView(APIView):
     @extend_schema(
         parameters=[SLUG],
         request=ReasonInputSerializer,
-        responses={200: MessageRemovedSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            200: MessageRemovedSerializer,
+            400: REFUSED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
         summary="Take a message down for everyone (facilitators and moderators)",
     )
     def post(self, request: Request, slug: str, pk: int) -> Response:
@@ -322,12 +314,9 @@ class MessageRemoveView(APIView):
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = selectors.message_in_group(group, pk)
-        try:
-            message = services.chat_message_remove(
-                actor=request.user, message=message, reason=serializer.validated_data["reason"]
-            )
-        except ModerationConflict as error:
-            return _refused(error)
+        message = services.chat_message_remove(
+            actor=request.user, message=message, reason=serializer.validated_data["reason"]
+        )
         return Response({"id": message.pk, "seq": message.seq, "removed": True})
 
 
@@ -337,7 +326,13 @@ class MuteView(APIView):
     @extend_schema(
         parameters=[SLUG],
         request=MuteInputSerializer,
-        responses={201: MuteResultSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            201: MuteResultSerializer,
+            400: REFUSED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
         summary="Mute a member in this room for a while (facilitators and moderators)",
     )
     def post(self, request: Request, slug: str) -> Response:
@@ -346,18 +341,13 @@ class MuteView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         membership = selectors.membership_by_pseudonym(group, data["member"])
-        try:
-            sanction = services.member_mute_in_group(
-                actor=request.user,
-                group=group,
-                member=membership.member,
-                minutes=data["minutes"],
-                reason=data["reason"],
-            )
-        except (services.GroupActionRefused, ModerationConflict) as error:
-            return _refused(error)
-        except PermissionDenied as error:
-            return _refused(error, status.HTTP_403_FORBIDDEN)
+        sanction = services.member_mute_in_group(
+            actor=request.user,
+            group=group,
+            member=membership.member,
+            minutes=data["minutes"],
+            reason=data["reason"],
+        )
         return Response(MuteResultSerializer(sanction).data, status=status.HTTP_201_CREATED)
 
 
@@ -372,12 +362,14 @@ class IgnoreListView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: IgnoreSerializer(many=True), 403: FORBIDDEN},
+        parameters=[PAGE],
+        operation_id="v1_ignores_list",
+        responses={200: page_serializer(IgnoreSerializer), 403: FORBIDDEN},
         summary="Members whose messages you have chosen not to see",
     )
     def get(self, request: Request) -> Response:
         ignores = selectors.ignores_of(request.user)
-        return Response(IgnoreSerializer(ignores, many=True).data)
+        return Response(paginated(request, ignores, IgnoreSerializer))
 
 
 class IgnoreView(APIView):
@@ -391,10 +383,7 @@ class IgnoreView(APIView):
     )
     def put(self, request: Request, pseudonym: str) -> Response:
         other = selectors.member_by_pseudonym(pseudonym)
-        try:
-            ignore = services.member_ignore(actor=request.user, other=other)
-        except services.GroupActionRefused as error:
-            return _refused(error)
+        ignore = services.member_ignore(actor=request.user, other=other)
         return Response(IgnoreSerializer(ignore).data)
 
     @extend_schema(

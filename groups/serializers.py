@@ -30,10 +30,6 @@ class TextField(serializers.CharField):
 # --- output -----------------------------------------------------------------------------------
 
 
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong and what to do next.")
-
-
 class MembershipStateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=Membership.State.choices)
     role = serializers.ChoiceField(choices=Membership.Role.choices)

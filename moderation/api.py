@@ -12,10 +12,9 @@ from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import CursorPagination
 
-from community.forum_serializers import ErrorSerializer
+from community.api_errors import ApiErrorSerializer
 from community.ids import db_id_or_404, not_found
 from moderation import permissions, queue_selectors
-from moderation.dashboard_api import InvalidSerializer, dashboard_error
 from moderation.models import ModerationAction
 
 
@@ -61,7 +60,7 @@ class NewestFirst(CursorPagination):
     page_size = 50
 
 
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not a moderator, or no such entry.")
+NOT_FOUND = OpenApiResponse(ApiErrorSerializer, description="Not a moderator, or no such entry.")
 
 
 @extend_schema_view(
@@ -79,7 +78,7 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not a moderator, or no
         ],
         responses={
             200: ModerationActionSerializer(many=True),
-            400: OpenApiResponse(InvalidSerializer, description="An unknown verb."),
+            400: OpenApiResponse(ApiErrorSerializer, description="An unknown verb."),
             404: NOT_FOUND,
         },
     ),
@@ -112,13 +111,3 @@ class ModerationLogViewSet(viewsets.ReadOnlyModelViewSet):
             raise not_found()
         self.check_object_permissions(self.request, row)
         return row
-
-    def handle_exception(self, exc: Exception):
-        response = dashboard_error(exc)
-        if response is not None:
-            return response
-        response = super().handle_exception(exc)
-        data = response.data
-        if isinstance(data, dict) and set(data) == {"detail"}:
-            data["code"] = getattr(data["detail"], "code", "error")
-        return response

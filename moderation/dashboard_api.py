@@ -8,28 +8,28 @@ Who: moderators everywhere; facilitators for the items of the groups they facili
 else gets 404 from every endpoint, whatever the method, the same answer as for an item that does
 not exist; so does an item outside a facilitator's groups, and a junk id.
 
-Errors are `{detail, code}`: 400 `invalid` for bad input (with `errors: {field: [messages]}`,
-or `field` for a query parameter), 403 `forbidden` when the item is yours to see but the action
-is not yours to take (a facilitator banning, say), 404 `not_found`, 409 `conflict` when the
-action doesn't fit the item's state (someone else is working on it, already resolved, ...), and
-413 `too_large` for a body over MAX_BODY_BYTES."""
+Errors are `{code, detail, fields?}` (community.api_errors): 400 `invalid` for bad input (with
+`fields: {name: [messages]}`, a query parameter's name included), 403 `permission_denied` when
+the item is yours to see but the action is not yours to take (a facilitator banning, say), 404
+`not_found`, 409 `conflict` when the action doesn't fit the item's state (someone else is working
+on it, already resolved, ...), and 413 `too_large` for a body over MAX_BODY_BYTES."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from community.api_errors import ApiErrorSerializer
 from community.forum_api import ForumAPIView
-from community.forum_serializers import ErrorSerializer
 from community.ids import db_id_or_404, not_found
 from moderation import dashboard_services, permissions, queue_health, queue_selectors, services
 from moderation.dashboard_serializers import (
@@ -37,7 +37,6 @@ from moderation.dashboard_serializers import (
     BulkInputSerializer,
     BulkResultSerializer,
     CrisisStepSerializer,
-    InvalidSerializer,
     ItemDetailSerializer,
     ItemRemoveInputSerializer,
     NoteInputSerializer,
@@ -64,56 +63,6 @@ MAX_BODY_BYTES = 64 * 1024
 TIMING_DAYS = 7
 
 
-# --- how each error is said -------------------------------------------------------------------
-
-
-def _messages(value, prefix: str = "") -> list[str]:
-    """Error messages as a flat list of strings (DRF nests them for list items)."""
-    if isinstance(value, dict):
-        return [
-            message
-            for key, inner in value.items()
-            for message in _messages(inner, f"{prefix}{key}: ")
-        ]
-    if isinstance(value, list | tuple):
-        return [message for inner in value for message in _messages(inner, prefix)]
-    return [f"{prefix}{value}"]
-
-
-def invalid_response(errors: dict) -> Response:
-    errors = {str(name): _messages(value) for name, value in errors.items()}
-    first = next((m for messages in errors.values() for m in messages), "")
-    return Response(
-        {"detail": first or _("Please check what you sent."), "code": "invalid", "errors": errors},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
-def dashboard_error(exc: Exception) -> Response | None:
-    """The response for an error the dashboard's selectors, services or input checks raised;
-    None for those ForumAPIView already says (409 conflict, 413 too_large, 404, ...)."""
-    if isinstance(exc, QueueFilterInvalid):
-        return Response(
-            {"detail": str(exc), "code": "invalid", "field": exc.field},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail
-        return invalid_response(
-            detail if isinstance(detail, dict) else {"non_field_errors": detail}
-        )
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return invalid_response(exc.message_dict)
-        return invalid_response({"non_field_errors": exc.messages})
-    if isinstance(exc, PermissionDenied):
-        return Response(
-            {"detail": str(exc) or _("You can't do that here."), "code": "forbidden"},
-            status=status.HTTP_403_FORBIDDEN,
-        )
-    return None
-
-
 class UsesQueue(BasePermission):
     """Moderators and facilitators; everyone else is told there is nothing here (404)."""
 
@@ -134,12 +83,6 @@ class DashboardAPIView(ForumAPIView):
             length = 0
         if length > MAX_BODY_BYTES:
             raise RequestDataTooBig
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = dashboard_error(exc)
-        if response is not None:
-            return response
-        return super().handle_exception(exc)
 
 
 def _valid(serializer_class, request: Request, **kwargs) -> dict:
@@ -182,18 +125,18 @@ TEMPLATE_ID = OpenApiParameter(
     "template_id", int, OpenApiParameter.PATH, description="A message template."
 )
 NOT_FOUND = OpenApiResponse(
-    ErrorSerializer, description="No such thing, or not yours to see (members: everything)."
+    ApiErrorSerializer, description="No such thing, or not yours to see (members: everything)."
 )
-INVALID = OpenApiResponse(InvalidSerializer, description="Bad input; `errors` says what.")
+INVALID = OpenApiResponse(ApiErrorSerializer, description="Bad input; `fields` says what.")
 FORBIDDEN = OpenApiResponse(
-    ErrorSerializer, description="Yours to see but not to do (or no CSRF token); see detail."
+    ApiErrorSerializer, description="Yours to see but not to do (or no CSRF token); see detail."
 )
 CONFLICT = OpenApiResponse(
-    ErrorSerializer,
+    ApiErrorSerializer,
     description="Doesn't fit the item's state: someone else is working on it, it is already "
     "resolved, ... (`code` is conflict; detail says what to do).",
 )
-TOO_LARGE = OpenApiResponse(ErrorSerializer, description="The request body is too large.")
+TOO_LARGE = OpenApiResponse(ApiErrorSerializer, description="The request body is too large.")
 ACTION_ERRORS = {400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT, 413: TOO_LARGE}
 TAGS = ["moderation dashboard"]
 

@@ -12,7 +12,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.forum_serializers import ErrorSerializer
 from community.ids import MAX_DB_ID
 from groups.serializers import TextField
 from moderation.dashboard_services import MAX_BULK_ITEMS
@@ -69,15 +68,6 @@ def _optional_text(help_text: str) -> TextField:
 
 
 # --- errors -----------------------------------------------------------------------------------
-
-
-class InvalidSerializer(ErrorSerializer):
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="What is wrong with each field: `{field: [messages]}`.",
-    )
-    field = serializers.CharField(required=False, help_text="The query parameter that is wrong.")
 
 
 # --- the queue --------------------------------------------------------------------------------

@@ -20,8 +20,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from community.api import SignpostSerializer
+from community.api_errors import ApiErrorSerializer
+from community.api_pages import PAGE, page_serializer, paginated
 from community.forum_api import ForumAPIView
-from community.forum_serializers import ConflictSerializer, ErrorSerializer
+from community.forum_serializers import ConflictSerializer
 from moderation import selectors, services
 from moderation.models import Appeal, Report, Sanction
 
@@ -143,32 +145,25 @@ class DecideInputSerializer(serializers.Serializer):
 # --- views ------------------------------------------------------------------------------------
 
 
-class _AppealsAPIView(ForumAPIView):
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, services.AlreadyAppealed):
-            return Response(
-                {"detail": str(exc), "code": "already_appealed"}, status=status.HTTP_409_CONFLICT
-            )
-        return super().handle_exception(exc)
+_ERRORS = {403: ApiErrorSerializer}
 
 
-_ERRORS = {403: ErrorSerializer}
-
-
-class MyReportsView(_AppealsAPIView):
+class MyReportsView(ForumAPIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: MyReportSerializer(many=True), **_ERRORS},
+        parameters=[PAGE],
+        operation_id="v1_me_reports_list",
+        responses={200: page_serializer(MyReportSerializer), **_ERRORS},
         summary="Your reports and what came of them (never who decided)",
         tags=["me"],
     )
     def get(self, request: Request) -> Response:
         rows = selectors.reports_for_member(request.user)
-        return Response(MyReportSerializer(rows, many=True).data)
+        return Response(paginated(request, rows, MyReportSerializer))
 
 
-class MyModerationView(_AppealsAPIView):
+class MyModerationView(ForumAPIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -184,25 +179,27 @@ class MyModerationView(_AppealsAPIView):
         return Response(MyModerationSerializer(data).data)
 
 
-class MyAppealsView(_AppealsAPIView):
+class MyAppealsView(ForumAPIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: MyAppealSerializer(many=True), **_ERRORS},
+        parameters=[PAGE],
+        operation_id="v1_me_appeals_list",
+        responses={200: page_serializer(MyAppealSerializer), **_ERRORS},
         summary="Your appeals",
         tags=["me"],
     )
     def get(self, request: Request) -> Response:
         appeals = selectors.appeals_for_member(request.user)
-        return Response(MyAppealSerializer(appeals, many=True).data)
+        return Response(paginated(request, appeals, MyAppealSerializer))
 
     @extend_schema(
         request=AppealInputSerializer,
         responses={
             201: AppealCreatedSerializer,
-            400: OpenApiResponse(description="Bad input: `{field: [messages]}` or `{detail}`."),
-            403: ErrorSerializer,
-            404: ErrorSerializer,
+            400: OpenApiResponse(ApiErrorSerializer, description="Bad input; `fields` says what."),
+            403: ApiErrorSerializer,
+            404: ApiErrorSerializer,
             409: ConflictSerializer,
         },
         summary="Appeal a removal of your content or a limit on your account (once each)",
@@ -228,7 +225,7 @@ class MyAppealsView(_AppealsAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class ModerationAppealsView(_AppealsAPIView):
+class ModerationAppealsView(ForumAPIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -238,9 +235,11 @@ class ModerationAppealsView(_AppealsAPIView):
                 str,
                 enum=[*Appeal.State.values, "all"],
                 description="Which appeals (default: open ones, oldest first).",
-            )
+            ),
+            PAGE,
         ],
-        responses={200: ModeratorAppealSerializer(many=True), 404: ErrorSerializer},
+        operation_id="v1_moderation_appeals_list",
+        responses={200: page_serializer(ModeratorAppealSerializer), 404: ApiErrorSerializer},
         summary="Appeals you may decide (moderators; facilitators for their groups)",
         tags=["moderation"],
     )
@@ -249,19 +248,19 @@ class ModerationAppealsView(_AppealsAPIView):
         if state not in (*Appeal.State.values, "all"):
             raise Http404
         appeals = selectors.appeals_to_decide(request.user, state="" if state == "all" else state)
-        return Response(ModeratorAppealSerializer(appeals, many=True).data)
+        return Response(paginated(request, appeals, ModeratorAppealSerializer))
 
 
-class AppealDecideView(_AppealsAPIView):
+class AppealDecideView(ForumAPIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
         request=DecideInputSerializer,
         responses={
             200: ModeratorAppealSerializer,
-            400: OpenApiResponse(description="Bad input."),
-            403: ErrorSerializer,
-            404: ErrorSerializer,
+            400: OpenApiResponse(ApiErrorSerializer, description="Bad input; `fields` says what."),
+            403: ApiErrorSerializer,
+            404: ApiErrorSerializer,
             409: ConflictSerializer,
         },
         summary="Grant or uphold an appeal (never the moderator who made the decision)",

@@ -56,6 +56,16 @@ class ModerationConflict(Exception):
     The message says what to do instead."""
 
 
+class ModerationInputInvalid(ModerationConflict):
+    """What was sent can't be acted on as it is (no reason given, a mute without an end, ...);
+    `field` names the input to fix. The API answers 400; it is a ModerationConflict so every
+    door that shows a conflict's message shows this one the same way."""
+
+    def __init__(self, message: str, *, field: str = "non_field_errors") -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class AlreadyReported(ModerationConflict):
     """The member has reported this content before; their first report stands."""
 
@@ -299,13 +309,16 @@ def queue_items_close_for(
     return closed
 
 
-def _clean_reason(reason: str, *, required: bool) -> str:
+def _clean_reason(reason: str, *, required: bool, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise ModerationConflict(_("Please give a reason; the member will see it."))
+        raise ModerationInputInvalid(
+            _("Please give a reason; the member will see it."), field=field
+        )
     if len(reason) > MAX_REASON_LENGTH:
-        raise ModerationConflict(
-            _("Please keep the reason under %(limit)s characters.") % {"limit": MAX_REASON_LENGTH}
+        raise ModerationInputInvalid(
+            _("Please keep the reason under %(limit)s characters.") % {"limit": MAX_REASON_LENGTH},
+            field=field,
         )
     return reason
 
@@ -313,7 +326,7 @@ def _clean_reason(reason: str, *, required: bool) -> str:
 def content_approve(*, actor, content: ModeratedContent, note: str = "") -> ModeratedContent:
     """Publish held content (or confirm flagged content) and close its queue items."""
     permissions.check_moderate_content(actor, content)
-    note = _clean_reason(note, required=False)
+    note = _clean_reason(note, required=False, field="note")
     with transaction.atomic():
         content = _locked(content)
         _check_not_claimed_by_another(actor, content)
@@ -369,7 +382,7 @@ def content_remove(*, actor, content: ModeratedContent, reason: str) -> Moderate
 def content_restore(*, actor, content: ModeratedContent, note: str = "") -> ModeratedContent:
     """Publish again content a moderator removed."""
     permissions.check_moderate_content(actor, content)
-    note = _clean_reason(note, required=False)
+    note = _clean_reason(note, required=False, field="note")
     with transaction.atomic():
         content = _locked(content)
         _check_not_claimed_by_another(actor, content)
@@ -534,16 +547,22 @@ def member_sanction_check(
     try:
         kind = Sanction.Kind(kind)
     except ValueError:
-        raise ModerationConflict(_("Please choose a kind of sanction.")) from None
+        raise ModerationInputInvalid(_("Please choose a kind of sanction."), field="kind") from None
     permissions.check_sanction(actor, member, kind=kind, group=group)
     reason = _clean_reason(reason, required=True)
     if kind in (Sanction.Kind.MUTE, Sanction.Kind.SUSPEND):
         if ends_at is None or ends_at <= timezone.now():
-            raise ModerationConflict(_("Please choose when this ends; it must be in the future."))
+            raise ModerationInputInvalid(
+                _("Please choose when this ends; it must be in the future."), field="ends_at"
+            )
     elif ends_at is not None:
-        raise ModerationConflict(_("Warnings and bans don't have an end date."))
+        raise ModerationInputInvalid(
+            _("Warnings and bans don't have an end date."), field="ends_at"
+        )
     if group is not None and kind not in (Sanction.Kind.WARN, Sanction.Kind.MUTE):
-        raise ModerationConflict(_("Only warnings and mutes can apply to a single group."))
+        raise ModerationInputInvalid(
+            _("Only warnings and mutes can apply to a single group."), field="kind"
+        )
     return kind, reason
 
 
@@ -671,11 +690,12 @@ def _check_crisis_resolution(item: QueueItem, *, note: str) -> None:
     supportive message sent from the dashboard, or a note saying what was done or why nothing
     was needed."""
     if not note and not item.support_messages.exists():
-        raise ModerationConflict(
+        raise ModerationInputInvalid(
             _(
                 "Please send the member a supportive message, or add a note saying what was done "
                 "or why no support is needed; then close the item."
-            )
+            ),
+            field="note",
         )
 
 
@@ -688,8 +708,9 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
         )
     resolution = QueueItem.Resolution(resolution)
     if resolution not in RESOLVE_ONLY:
-        raise ModerationConflict(
-            _("To approve, remove or restore, act on the content itself; that closes the item.")
+        raise ModerationInputInvalid(
+            _("To approve, remove or restore, act on the content itself; that closes the item."),
+            field="resolution",
         )
     permissions.check_work_queue_item(actor, item)
     _check_not_party_to_appeal_item(actor, item)
@@ -697,7 +718,7 @@ def queue_item_resolve(*, actor, item: QueueItem, resolution: str, note: str = "
         raise ModerationConflict(
             _("Grant or uphold the appeal instead; the member is told, and that closes the item.")
         )
-    note = _clean_reason(note, required=False)
+    note = _clean_reason(note, required=False, field="note")
     with transaction.atomic():
         item = QueueItem.objects.select_for_update().get(pk=item.pk)
         if item.state == QueueItem.State.RESOLVED:
@@ -894,7 +915,7 @@ def appeal_decide(*, actor, appeal: Appeal, grant: bool, note: str = "") -> Appe
     the member; it is required when upholding, so they always learn why. Exactly one decision
     wins under concurrency (the appeal row is locked); a later one gets ModerationConflict."""
     permissions.check_decide_appeal(actor, appeal)
-    note = _clean_reason(note, required=not grant)
+    note = _clean_reason(note, required=not grant, field="note")
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.state != Appeal.State.OPEN:

@@ -162,7 +162,7 @@ def test_member_clears_their_country_through_the_api(member_client, member):
 def test_me_api_refuses_an_unknown_country_with_a_field_error(member_client, member, country):
     response = patch_me(member_client, {"country": country})
     assert response.status_code == 400
-    errors = response.json()
+    errors = response.json()["fields"]
     assert list(errors) == ["country"]
     assert errors["country"]
     member.refresh_from_db()

@@ -628,7 +628,7 @@ def test_writing_needs_the_csrf_token_with_session_auth(writer, public):
 def test_starting_a_thread_refuses_wrong_types_and_missing_fields(writer, public, payload, field):
     response = send(client_for(writer), "post", threads_url(public), payload)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["fields"]
     assert not Thread.objects.exists()
 
 
@@ -645,7 +645,7 @@ def test_replying_refuses_wrong_types_and_missing_fields(world, writer, public, 
     thread = make_thread(public, world.author)
     response = send(client_for(writer), "post", thread_url(thread, "posts/"), payload)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["fields"]
     assert not Post.objects.exists()
 
 

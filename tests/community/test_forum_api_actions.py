@@ -186,12 +186,11 @@ def test_only_the_author_edits_or_deletes(world, thread, reply, role):
 
 def test_edits_refuse_wrong_types(world, thread, reply):
     client = client_for(world.author)
-    assert "title" in send(client, "patch", thread_url(thread), {"title": 3}).json()
-    assert "body" in send(client, "patch", thread_url(thread), {"body": False}).json()
+    assert "title" in send(client, "patch", thread_url(thread), {"title": 3}).json()["fields"]
+    assert "body" in send(client, "patch", thread_url(thread), {"body": False}).json()["fields"]
     other = client_for(world.people["group_member"])
-    assert (
-        "content_warning" in send(other, "patch", post_url(reply), {"content_warning": []}).json()
-    )
+    response = send(other, "patch", post_url(reply), {"content_warning": []})
+    assert "content_warning" in response.json()["fields"]
 
 
 def test_a_reply_edit_keeps_the_content_warning_and_the_history(world, reply, moderator):
@@ -260,7 +259,7 @@ def test_lock_and_pin(world, thread, moderator, public):
 def test_lock_needs_a_true_or_false(thread, moderator, body):
     response = send(client_for(moderator), "post", thread_url(thread, "lock/"), body)
     assert response.status_code == 400
-    assert "locked" in response.json()
+    assert "locked" in response.json()["fields"]
 
 
 def test_removing_tells_the_author_why_and_hides_it_from_others(world, thread, reply, moderator):
@@ -281,7 +280,7 @@ def test_removing_tells_the_author_why_and_hides_it_from_others(world, thread, r
 def test_removing_needs_a_reason(thread, moderator, body):
     response = send(client_for(moderator), "post", thread_url(thread, "remove/"), body)
     assert response.status_code == 400
-    assert "reason" in response.json()
+    assert "reason" in response.json()["fields"]
     assert Thread.objects.get(pk=thread.pk).status == ContentStatus.PUBLISHED
 
 
@@ -324,7 +323,7 @@ def test_a_report_is_accepted_once(member, thread, reply):
 def test_a_report_with_bad_fields_is_400(member, thread, body, field):
     response = send(client_for(member), "post", thread_url(thread, "report/"), body)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["fields"]
     assert not Report.objects.exists()
 
 
@@ -458,7 +457,7 @@ def test_marking_notifications_read(world, member, notified):
 def test_marking_read_refuses_junk_ids(member, notified, body):
     response = send(client_for(member), "post", f"{API}/notifications/read/", body)
     assert response.status_code == 400
-    assert "ids" in response.json()
+    assert "ids" in response.json()["fields"]
     assert Notification.objects.filter(recipient=member, read_at__isnull=True).count() == 2
 
 

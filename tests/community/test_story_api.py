@@ -276,7 +276,7 @@ def test_my_stories_lists_every_state_but_deleted_with_its_note(people, shelf):
     client = client_for(people["author"])
     response = client.get(f"{STORIES}mine/")
     assert response.status_code == 200
-    rows = response.json()
+    rows = response.json()["results"]
     expected = {s.pk for s in shelf.stories if s.state != Story.State.DELETED}
     assert {row["id"] for row in rows} == expected
     returned = next(row for row in rows if row["state"] == "returned")
@@ -284,7 +284,7 @@ def test_my_stories_lists_every_state_but_deleted_with_its_note(people, shelf):
     assert returned["state_label"] == "Returned to you to revise"
     assert returned["url"] == story_url(returned["id"])
     # Nobody else's stories, and no account, no list.
-    assert client_for(people["member"]).get(f"{STORIES}mine/").json() == []
+    assert client_for(people["member"]).get(f"{STORIES}mine/").json()["results"] == []
     response = client_for(None).get(f"{STORIES}mine/")
     assert response.status_code == 403
     assert response.json()["code"] == "not_authenticated"
@@ -590,7 +590,7 @@ def test_writing_needs_the_csrf_token_with_session_auth(people):
 def test_sharing_refuses_wrong_types_and_missing_fields(people, payload, field):
     response = send(client_for(people["author"]), "post", STORIES, payload)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["fields"]
     assert not Story.objects.exists()
 
 
@@ -608,7 +608,7 @@ def test_editing_refuses_wrong_types_and_changes_nothing(people, payload, field)
     story = make_story(people["author"], state=Story.State.DRAFT)
     response = send(client_for(people["author"]), "patch", story_url(story), payload)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["fields"]
     story.refresh_from_db()
     assert story.state == Story.State.DRAFT
     assert story.title == "Calmer when waiting"

@@ -122,7 +122,7 @@ def test_a_returned_story_is_revised_and_sent_again(people, author, moderator):
     )
     assert returned.status_code == 200
     assert returned.json()["state"] == "returned"
-    mine = author.get(f"{STORIES}mine/").json()
+    mine = author.get(f"{STORIES}mine/").json()["results"]
     assert mine[0]["state"] == "returned"
     assert mine[0]["return_note"] == "Could you leave out his name?"
     detail = author.get(story_url(story)).json()
@@ -144,7 +144,7 @@ def test_the_author_deletes_a_story_in_any_state_and_twice_is_fine(people, autho
     assert author.delete(story_url(story)).status_code == 204
     assert state_of(story) == "deleted"
     assert not Story.objects.get(pk=story.pk).is_featured
-    assert author.get(f"{STORIES}mine/").json() == []
+    assert author.get(f"{STORIES}mine/").json()["results"] == []
     assert listed_ids(author) == []
     for person in ("member", "visitor"):
         assert client_for(people[person]).get(story_url(story)).status_code == 404
@@ -298,7 +298,7 @@ def test_review_actions_refuse_bad_input(people, moderator, suffix, body):
     story = make_story(people["author"], state=Story.State.SUBMITTED)
     response = send(moderator, "post", story_url(story, suffix), body)
     assert response.status_code == 400
-    assert set(response.json()) & {"note", "reason", "featured"}
+    assert set(response.json()["fields"]) & {"note", "reason", "featured"}
     assert state_of(story) == "submitted"
 
 
@@ -331,7 +331,7 @@ def test_a_moderator_removes_a_story_with_a_reason_its_author_sees(
         client = client_for(people[person])
         assert client.get(story_url(story)).status_code == 404
         assert listed_ids(client) == []
-    mine = author.get(f"{STORIES}mine/").json()
+    mine = author.get(f"{STORIES}mine/").json()["results"]
     assert mine[0]["state"] == "removed"
     assert mine[0]["removal_reason"] == "It names someone."
     assert author.get(story_url(story)).json()["removal_reason"] == "It names someone."

@@ -93,7 +93,7 @@ def test_the_eleventh_active_token_is_refused_kindly(member_client, member):
         make_token(member, name=f"token {number}")
     response = member_client.post(API, {"name": "one more"}, content_type="application/json")
     assert response.status_code == 400
-    assert "revoke one" in response.json()["name"][0]
+    assert "revoke one" in response.json()["fields"]["name"][0]
     assert ApiToken.objects.filter(owner=member).count() == 10
 
     tokens.api_token_revoke(actor=member, token=ApiToken.objects.filter(owner=member).first())

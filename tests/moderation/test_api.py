@@ -138,5 +138,5 @@ def test_an_unknown_action_filter_is_400(mod_api, logged):
     response = mod_api.get(f"{LOG}?verb=content_vanished")
     assert response.status_code == 400
     body = response.json()
-    assert (body["code"], body["field"]) == ("invalid", "verb")
+    assert (body["code"], list(body["fields"])) == ("invalid", ["verb"])
     assert body["detail"]

@@ -339,7 +339,7 @@ def test_an_unknown_filter_is_400_naming_the_field(moderator, query, field):
     response = api(moderator).get(f"{API}/queue/?{query}")
     assert response.status_code == 400
     body = response.json()
-    assert (body["code"], body["field"]) == ("invalid", field)
+    assert (body["code"], list(body["fields"])) == ("invalid", [field])
     assert body["detail"]
 
 
@@ -562,7 +562,7 @@ def test_unknown_resolution_is_400(moderator, held):
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
-    assert "resolution" in response.json()["errors"]
+    assert "resolution" in response.json()["fields"]
 
 
 # --- content decisions ------------------------------------------------------------------------
@@ -607,7 +607,7 @@ def test_a_template_of_the_wrong_kind_is_refused(moderator, held):
         item_url(held, "remove/"), {"template": support_template().pk}, format="json"
     )
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["template"]
+    assert list(response.json()["fields"]) == ["template"]
     _nothing_changed(held)
 
 
@@ -645,7 +645,7 @@ def test_facilitator_may_not_suspend_or_ban_403(facilitator, held, kind):
         del body["duration_hours"]
     response = api(facilitator).post(item_url(held, "sanction/"), body, format="json")
     assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+    assert response.json()["code"] == "permission_denied"
     assert not Sanction.objects.exists()
 
 
@@ -675,9 +675,9 @@ def test_moderator_suspends_everywhere_until_a_time(moderator, speaker, held):
 @pytest.mark.parametrize(
     ("body", "status"),
     [
-        ({"kind": "mute", "reason": "Quiet."}, 409),  # a mute needs an end
-        ({"kind": "warn", "reason": "Gently.", "duration_hours": 3}, 409),  # a warning has none
-        ({"kind": "mute", "reason": "", "duration_hours": 1}, 409),  # the member sees a reason
+        ({"kind": "mute", "reason": "Quiet."}, 400),  # a mute needs an end
+        ({"kind": "warn", "reason": "Gently.", "duration_hours": 3}, 400),  # a warning has none
+        ({"kind": "mute", "reason": "", "duration_hours": 1}, 400),  # the member sees a reason
         ({"kind": "banish", "reason": "No."}, 400),
         ({"kind": "mute", "reason": "Q", "duration_hours": 1, "ends_at": "2030-01-01"}, 400),
         ({"kind": "mute", "reason": "Q", "ends_at": "next tuesday"}, 400),
@@ -702,7 +702,7 @@ def test_in_group_on_an_item_outside_groups_is_400(moderator, outside_groups):
         format="json",
     )
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["in_group"]
+    assert list(response.json()["fields"]) == ["in_group"]
 
 
 # --- notes, support and the crisis checklist --------------------------------------------------
@@ -726,7 +726,7 @@ def test_an_overlong_note_is_400_saying_the_limit(moderator, held):
     body = response.json()
     assert body["code"] == "invalid"
     assert "2000 characters or fewer" in body["detail"]
-    assert body["errors"]["text"] == [body["detail"]]
+    assert body["fields"]["text"] == [body["detail"]]
     assert not QueueNote.objects.exists()
 
 
@@ -781,7 +781,7 @@ def test_wrong_json_types_are_400(moderator, urgent, action, body):
     response = api(moderator).post(item_url(urgent, action), body, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
-    assert response.json()["errors"]
+    assert response.json()["fields"]
 
 
 def test_supportive_message_from_a_template_ticks_the_checklist(moderator, urgent, speaker):
@@ -809,7 +809,7 @@ def test_crisis_checklist_steps_are_recorded_once(moderator, second_moderator, u
     assert (follow_up.status_code, follow_up.json()["note"]) == (201, "Check in tomorrow.")
     escalate = client.post(item_url(urgent, "crisis/escalate/"), {"note": ""}, format="json")
     assert escalate.status_code == 400
-    assert list(escalate.json()["errors"]) == ["note"]
+    assert list(escalate.json()["fields"]) == ["note"]
     done = [
         row["step"] for row in client.get(item_url(urgent)).json()["checklist"] if row["done_by"]
     ]
@@ -827,7 +827,7 @@ def test_facilitator_may_not_escalate_403(facilitator, urgent):
         item_url(urgent, "crisis/escalate/"), {"note": "Worried."}, format="json"
     )
     assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+    assert response.json()["code"] == "permission_denied"
     assert "moderator" in response.json()["detail"]
     assert not CrisisStep.objects.exists()
 
@@ -943,7 +943,7 @@ def test_bulk_input_is_checked(moderator, held, body):
     response = api(moderator).post(f"{API}/queue/bulk/", body, format="json")
     assert response.status_code == 400, response.json()
     assert response.json()["code"] == "invalid"
-    assert response.json()["errors"]
+    assert response.json()["fields"]
     _nothing_changed(held)
 
 
@@ -966,7 +966,7 @@ def test_moderator_manages_templates(moderator):
         format="json",
     )
     assert duplicate.status_code == 400
-    assert list(duplicate.json()["errors"]) == ["title"]
+    assert list(duplicate.json()["fields"]) == ["title"]
     changed = client.patch(f"{API}/templates/{pk}/", {"is_active": False}, format="json")
     assert changed.status_code == 200
     assert (changed.json()["is_active"], changed.json()["title"]) == (False, "Thinking of you")
@@ -1000,7 +1000,7 @@ def test_template_input_is_checked(moderator, body):
 
 def test_unknown_template_kind_filter_is_400(moderator):
     response = api(moderator).get(f"{API}/templates/?kind=poem")
-    assert (response.status_code, response.json()["field"]) == (400, "kind")
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["kind"])
 
 
 def test_facilitator_reads_active_templates_but_changes_none(facilitator, moderator):
@@ -1023,7 +1023,7 @@ def test_facilitator_reads_active_templates_but_changes_none(facilitator, modera
         client.delete(f"{API}/templates/{active.pk}/"),
     ):
         assert response.status_code == 403
-        assert response.json()["code"] == "forbidden"
+        assert response.json()["code"] == "permission_denied"
     assert ReplyTemplate.objects.get(pk=active.pk).title == active.title
 
 

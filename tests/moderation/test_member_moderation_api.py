@@ -53,12 +53,12 @@ def test_my_reports_show_the_outcome_but_not_the_moderator(member, other_member,
     services.content_remove(actor=moderator, content=content, reason=REASON)
     response = _api(member).get("/api/v1/me/reports/")
     assert response.status_code == 200
-    [row] = response.json()
+    [row] = response.json()["results"]
     assert row["outcome"] == "removed"
     assert row["outcome_text"] == "A moderator took it down."
     assert row["content_kind"] == "community.profiletext"
     assert moderator.pseudonym not in str(response.json())
-    assert _api(other_member).get("/api/v1/me/reports/").json() == []
+    assert _api(other_member).get("/api/v1/me/reports/").json()["results"] == []
 
 
 def test_my_moderation_lists_removals_and_sanctions(member, other_member, moderator, removed):
@@ -86,7 +86,7 @@ def test_submitting_an_appeal_returns_201_then_409(member, removed):
     again = _api(member).post("/api/v1/me/appeals/", body, format="json")
     assert again.status_code == 409
     assert again.json()["code"] == "already_appealed"
-    assert [a["id"] for a in _api(member).get("/api/v1/me/appeals/").json()] == [
+    assert [a["id"] for a in _api(member).get("/api/v1/me/appeals/").json()["results"]] == [
         Appeal.objects.get().pk
     ]
 
@@ -121,7 +121,7 @@ def test_moderator_endpoints_list_and_decide_but_not_for_the_original_moderator(
     appeal = services.appeal_submit(actor=member, content=removed, text="Please look again.")
     other = MemberFactory(is_moderator=True)
     assert _api(member).get("/api/v1/moderation/appeals/").status_code == 404
-    listed = _api(other).get("/api/v1/moderation/appeals/").json()
+    listed = _api(other).get("/api/v1/moderation/appeals/").json()["results"]
     assert [(a["id"], a["acted_by"]) for a in listed] == [(appeal.pk, moderator.pseudonym)]
     url = f"/api/v1/moderation/appeals/{appeal.pk}/decide/"
     refused = _api(moderator).post(url, {"grant": True}, format="json")
@@ -135,7 +135,7 @@ def test_moderator_endpoints_list_and_decide_but_not_for_the_original_moderator(
     assert removed.status == ContentStatus.PUBLISHED
     conflict = _api(other).post(url, {"grant": False, "note": "No."}, format="json")
     assert conflict.status_code == 409
-    mine = _api(member).get("/api/v1/me/appeals/").json()
+    mine = _api(member).get("/api/v1/me/appeals/").json()["results"]
     assert (mine[0]["state"], mine[0]["decision_note"]) == ("granted", "Back up.")
     assert other.pseudonym not in str(mine)
 
@@ -150,4 +150,4 @@ def test_facilitator_of_another_group_gets_404(member, moderator):
     join(make_category(Category.Visibility.GROUP).group, elsewhere, role="facilitator")
     url = f"/api/v1/moderation/appeals/{appeal.pk}/decide/"
     assert _api(elsewhere).post(url, {"grant": True}, format="json").status_code == 404
-    assert _api(elsewhere).get("/api/v1/moderation/appeals/").json() == []
+    assert _api(elsewhere).get("/api/v1/moderation/appeals/").json()["results"] == []
