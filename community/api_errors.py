@@ -17,7 +17,9 @@ import math
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -220,3 +222,37 @@ def error_responses_hook(result: dict, generator, request, public) -> dict:
                     },
                 )
     return result
+
+
+# --- errors Django answers before any API view runs -------------------------------------------
+
+API_PREFIX = "/api/"
+
+
+def _api_error_page(request, detail: str, code: str, http_status: int) -> JsonResponse | None:
+    if not request.path.startswith(API_PREFIX):
+        return None
+    return JsonResponse({"code": code, "detail": detail}, status=http_status)
+
+
+def handler404(request, exception=None):
+    """An address under /api/ that matches no route (an id out of range, a typo) is answered
+    in the API's shape; pages keep the site's 404 page."""
+    return _api_error_page(request, str(not_found()), "not_found", 404) or defaults.page_not_found(
+        request, exception
+    )
+
+
+def handler400(request, exception=None):
+    return _api_error_page(
+        request, _("Something about that request wasn't right."), "bad_request", 400
+    ) or defaults.bad_request(request, exception)
+
+
+def handler500(request):
+    return _api_error_page(
+        request,
+        _("Something went wrong on our side. Please try again in a moment."),
+        "server_error",
+        500,
+    ) or defaults.server_error(request)

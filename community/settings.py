@@ -295,6 +295,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Clients send JSON. The form parsers stay on for old callers, but the schema offers JSON
+    # only: daphne's HTTP layer answers a malformed multipart body with a bare 400 before any
+    # view runs, which no client should be invited to meet.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "community.api_errors.error_responses_hook",

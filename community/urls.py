@@ -94,3 +94,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "community.api_errors.handler400"
+handler404 = "community.api_errors.handler404"
+handler500 = "community.api_errors.handler500"

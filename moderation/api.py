@@ -28,8 +28,10 @@ class IsModerator(drf_permissions.BasePermission):
 
 
 class ModerationActionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="pseudonym", read_only=True)
-    member = serializers.SlugRelatedField(slug_field="pseudonym", read_only=True)
+    actor = serializers.SlugRelatedField(
+        slug_field="pseudonym", read_only=True, allow_null=True, help_text="Blank for the system."
+    )
+    member = serializers.SlugRelatedField(slug_field="pseudonym", read_only=True, allow_null=True)
     content_type = serializers.SerializerMethodField()
 
     class Meta:

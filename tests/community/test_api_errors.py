@@ -9,6 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from community import tokens
+from community.ids import not_found
 from community.models import Category
 from groups.models import PeerGroup
 from tests.community.forum_helpers import join, make_category, make_thread
@@ -196,3 +197,35 @@ def test_every_documented_error_body_has_code_and_detail(schema):
                     r for part in components[name]["allOf"] for r in part.get("required", [])
                 }
             assert {"code", "detail"} <= required, (method, path, code, name)
+
+
+# --- errors Django answers before any API view ------------------------------------------------
+
+
+def test_an_api_address_that_matches_no_route_is_a_json_404(member_client):
+    for url in ("/api/v1/me/tokens/-1/", "/api/v1/no-such-thing/", "/api/v2/"):
+        body = assert_error(member_client.delete(url), 404, "not_found")
+        assert body["detail"] == str(not_found())
+
+
+def test_a_page_that_does_not_exist_keeps_the_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_server_error_under_the_api_is_json_and_pages_keep_html(rf):
+    from community.api_errors import handler500
+
+    api = handler500(rf.get("/api/v1/help/"))
+    assert api.status_code == 500
+    assert json.loads(api.content)["code"] == "server_error"
+    page = handler500(rf.get("/help/"))
+    assert page.status_code == 500
+    assert not page["Content-Type"].startswith(JSON)
+
+
+def test_the_schema_offers_json_bodies_only(schema):
+    for path, method, operation in _operations(schema):
+        if "requestBody" in operation:
+            assert set(operation["requestBody"]["content"]) == {JSON}, (method, path)
