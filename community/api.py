@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from community import selectors, services
 from community.api_errors import ApiErrorSerializer
+from community.api_fields import TextField
 from community.models import CrisisResource, Member, ProfileText
 from moderation.models import ContentStatus
 from moderation.pipeline import Decision, Refusal, held_notice
@@ -114,7 +115,7 @@ class ProfileTextSerializer(serializers.ModelSerializer):
 
 class AboutInputSerializer(serializers.Serializer):
     # Length is checked by the pipeline so every door gives the same message.
-    text = serializers.CharField(trim_whitespace=False)
+    text = TextField(trim_whitespace=False)
 
 
 class AboutResultSerializer(serializers.Serializer):

@@ -12,11 +12,11 @@ from rest_framework import serializers
 
 from community.api import SignpostSerializer
 from community.api_errors import ApiErrorSerializer
+from community.api_fields import TextField
 from community.forum_permissions import Reader
 from community.forum_selectors import CategoryListing, ItemView, ThreadListing
 from community.ids import MAX_DB_ID
 from community.models import Category, Notification, Reaction
-from groups.serializers import TextField
 from moderation.models import ContentRevision, ContentStatus, Report
 from moderation.pipeline import held_notice
 

@@ -11,11 +11,11 @@ from rest_framework import serializers
 
 from community import story_permissions as permissions
 from community.api import SignpostSerializer
+from community.api_fields import TextField
 from community.forum_serializers import STATUS_HELP, _PageSerializer
 from community.models import Story, StoryTag
 from community.story_selectors import StoryListing, StoryView
 from community.story_services import MAX_NOTE_LENGTH
-from groups.serializers import TextField
 from moderation.pipeline import held_notice
 
 

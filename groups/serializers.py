@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.api import SignpostSerializer
+from community.api_fields import TextField
 from groups.models import GroupSession, Membership, PeerGroup
 from groups.selectors import HISTORY_PAGE, MAX_DB_ID, REPLAY_LIMIT, GroupListing
 
@@ -15,16 +16,6 @@ from groups.selectors import HISTORY_PAGE, MAX_DB_ID, REPLAY_LIMIT, GroupListing
 
 MAX_HISTORY_PAGE = 100
 MAX_CONTENT_WARNING = 120
-
-
-class TextField(serializers.CharField):
-    """A CharField that accepts only JSON strings: numbers, lists or booleans are refused
-    rather than turned into text."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 # --- output -----------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -32,6 +31,7 @@ from community.api_errors import ApiErrorSerializer
 from community.forum_api import ForumAPIView
 from community.ids import db_id_or_404, not_found
 from moderation import dashboard_services, permissions, queue_health, queue_selectors, services
+from moderation.api_access import UsesQueue
 from moderation.dashboard_serializers import (
     AppealDecisionInputSerializer,
     BulkInputSerializer,
@@ -61,15 +61,6 @@ from moderation.queue_selectors import QueueFilterInvalid
 # on 100 items; anything far beyond that is refused before it is parsed.
 MAX_BODY_BYTES = 64 * 1024
 TIMING_DAYS = 7
-
-
-class UsesQueue(BasePermission):
-    """Moderators and facilitators; everyone else is told there is nothing here (404)."""
-
-    def has_permission(self, request, view) -> bool:
-        if not queue_selectors.may_use_queue(request.user):
-            raise not_found()
-        return True
 
 
 class DashboardAPIView(ForumAPIView):

@@ -12,8 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from community.api_fields import TextField
 from community.ids import MAX_DB_ID
-from groups.serializers import TextField
 from moderation.dashboard_services import MAX_BULK_ITEMS
 from moderation.member_api import ModeratorAppealSerializer
 from moderation.models import Appeal, ModeratedContent, QueueItem, ReplyTemplate, Sanction

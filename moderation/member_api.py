@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,6 +25,7 @@ from community.api_pages import PAGE, page_serializer, paginated
 from community.forum_api import ForumAPIView
 from community.forum_serializers import ConflictSerializer
 from moderation import selectors, services
+from moderation.api_access import UsesQueue
 from moderation.models import Appeal, Report, Sanction
 
 # --- serializers ------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ class MyAppealsView(ForumAPIView):
 
 
 class ModerationAppealsView(ForumAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [UsesQueue]
 
     @extend_schema(
         parameters=[
@@ -252,7 +253,7 @@ class ModerationAppealsView(ForumAPIView):
 
 
 class AppealDecideView(ForumAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [UsesQueue]
 
     @extend_schema(
         request=DecideInputSerializer,

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from community import tokens
 from community.ids import not_found
-from community.models import Category
+from community.models import Category, ProfileText
 from groups.models import PeerGroup
 from tests.community.forum_helpers import join, make_category, make_thread
 from tests.factories import GroupFactory
@@ -229,3 +229,15 @@ def test_the_schema_offers_json_bodies_only(schema):
     for path, method, operation in _operations(schema):
         if "requestBody" in operation:
             assert set(operation["requestBody"]["content"]) == {JSON}, (method, path)
+
+
+def test_a_number_is_not_taken_as_profile_text(member_client, member):
+    response = member_client.put("/api/v1/me/about/", {"text": 0}, content_type=JSON)
+    body = assert_error(response, 400, "invalid")
+    assert list(body["fields"]) == ["text"]
+    assert not ProfileText.objects.filter(author=member).exists()
+
+
+def test_the_appeals_list_asks_for_an_account_in_the_schema(schema):
+    operation = schema["paths"]["/api/v1/moderation/appeals/"]["get"]
+    assert {} not in operation.get("security", [])
