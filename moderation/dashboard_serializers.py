@@ -190,9 +190,14 @@ class ReportRowSerializer(serializers.Serializer):
     reason = serializers.CharField()
     reason_label = serializers.CharField(source="get_reason_display")
     note = serializers.CharField(allow_blank=True, help_text="Plain text: escape it.")
-    reporter = serializers.CharField(source="reporter.pseudonym")
+    reporter = serializers.SerializerMethodField(
+        help_text="Moderators only; null for facilitators, who never learn who reported."
+    )
     created_at = serializers.DateTimeField()
     outcome = serializers.CharField(allow_blank=True, help_text="Blank until settled.")
+
+    def get_reporter(self, report) -> str | None:
+        return report.reporter.pseudonym if self.context.get("shows_reporters") else None
 
 
 class NoteSerializer(serializers.Serializer):
@@ -273,7 +278,8 @@ class ItemDetailSerializer(QueueRowSerializer, ItemExtrasSerializer):
 
 
 def item_detail_data(detail: ItemDetail) -> dict:
-    return {**detail.row.as_payload(), **ItemExtrasSerializer(detail).data}
+    context = {"shows_reporters": detail.shows_reporters}
+    return {**detail.row.as_payload(), **ItemExtrasSerializer(detail, context=context).data}
 
 
 # --- action input -----------------------------------------------------------------------------

@@ -47,7 +47,21 @@ def can_moderate_content(actor, content: ModeratedContent) -> bool:
 
 
 def can_work_queue_item(actor, item: QueueItem) -> bool:
-    return can_moderate_in(actor, item.group)
+    """Nobody works an item about themselves: their own words and their own risk are decided,
+    noted and answered by someone else."""
+    return item.member_id != actor.pk and can_moderate_in(actor, item.group)
+
+
+def can_decide_content(actor, content: ModeratedContent) -> bool:
+    """Approving or restoring publishes words; nobody does that for their own (a facilitator
+    could otherwise publish their own message held for crisis risk)."""
+    return content.author_id != actor.pk and can_moderate_content(actor, content)
+
+
+def can_see_reporters(actor) -> bool:
+    """Who reported something is for moderators only: a facilitator reported over their own
+    words, or a member of their group, must not learn it."""
+    return is_moderator(actor)
 
 
 def can_sanction(actor, member, *, kind: str, group=None) -> bool:
@@ -91,6 +105,14 @@ def check_moderate_content(actor, content: ModeratedContent) -> None:
 
 def check_work_queue_item(actor, item: QueueItem) -> None:
     _deny(can_work_queue_item(actor, item))
+
+
+def check_decide_content(actor, content: ModeratedContent) -> None:
+    if content.author_id == actor.pk:
+        raise PermissionDenied(
+            _("These are your own words, so another moderator will decide about them.")
+        )
+    _deny(can_moderate_content(actor, content))
 
 
 def check_sanction(actor, member, *, kind: str, group=None) -> None:

@@ -107,13 +107,15 @@ def check_may_use_queue(actor) -> None:
 
 
 def queue_scope(actor) -> QuerySet[QueueItem]:
-    """Every queue item `actor` may see, in any state. Http404 for anyone who may see none."""
+    """Every queue item `actor` may see, in any state. Http404 for anyone who may see none.
+    Items about the actor themselves are never in it: notes, reports and decisions about a
+    person's own words are for someone else (see permissions.can_work_queue_item)."""
     if permissions.is_moderator(actor):
-        return QueueItem.objects.all()
+        return QueueItem.objects.exclude(member=actor)
     groups = facilitated_group_ids(actor)
     if not groups:
         raise not_found()
-    return QueueItem.objects.filter(group_id__in=groups)
+    return QueueItem.objects.filter(group_id__in=groups).exclude(member=actor)
 
 
 def _kind_label(content_type: ContentType) -> str:
@@ -430,6 +432,7 @@ class ItemDetail:
     support_templates: list[ReplyTemplate] = field(default_factory=list)
     may_sanction: dict[str, bool] = field(default_factory=dict)
     claimed_by_other: bool = False
+    shows_reporters: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -528,6 +531,7 @@ def queue_item_detail(actor, item_id) -> ItemDetail:
             for kind in Sanction.Kind.values
         },
         claimed_by_other=item.state == QueueItem.State.CLAIMED and item.claimed_by_id != actor.pk,
+        shows_reporters=permissions.can_see_reporters(actor),
     )
 
 

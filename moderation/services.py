@@ -325,7 +325,7 @@ def _clean_reason(reason: str, *, required: bool, field: str = "reason") -> str:
 
 def content_approve(*, actor, content: ModeratedContent, note: str = "") -> ModeratedContent:
     """Publish held content (or confirm flagged content) and close its queue items."""
-    permissions.check_moderate_content(actor, content)
+    permissions.check_decide_content(actor, content)
     note = _clean_reason(note, required=False, field="note")
     with transaction.atomic():
         content = _locked(content)
@@ -381,7 +381,7 @@ def content_remove(*, actor, content: ModeratedContent, reason: str) -> Moderate
 
 def content_restore(*, actor, content: ModeratedContent, note: str = "") -> ModeratedContent:
     """Publish again content a moderator removed."""
-    permissions.check_moderate_content(actor, content)
+    permissions.check_decide_content(actor, content)
     note = _clean_reason(note, required=False, field="note")
     with transaction.atomic():
         content = _locked(content)
