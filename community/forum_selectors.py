@@ -35,6 +35,7 @@ from community.models import (
     Subscription,
     Thread,
 )
+from moderation.member_support import SupportMessageView, support_message_view
 from moderation.models import ContentStatus
 from moderation.permissions import is_moderator
 
@@ -545,7 +546,7 @@ class NotificationView:
     story: Story | None
     author_label: str
     unread: bool
-    support_message: object = None
+    support_message: SupportMessageView | None = None
 
 
 def notifications_page(actor, number: int) -> Page:
@@ -563,7 +564,9 @@ def notifications_page(actor, number: int) -> Page:
             story=row.story,
             author_label=_public_label(actor, row.post, moderator) if row.post else "",
             unread=row.read_at is None,
-            support_message=row.support_message,
+            support_message=(
+                support_message_view(row.support_message) if row.support_message else None
+            ),
         )
         for row in page.object_list
     ]

@@ -295,18 +295,20 @@ class NotificationStorySerializer(serializers.Serializer):
 
 
 class NotificationSupportResourceSerializer(serializers.Serializer):
+    """A service shown with a message. Links are blank unless they are safe to follow."""
+
     name = serializers.CharField()
-    contact = serializers.CharField(required=False)
-    hours = serializers.CharField(required=False)
-    tel = serializers.CharField(required=False)
-    sms = serializers.CharField(required=False)
-    url = serializers.CharField(required=False)
+    contact = serializers.CharField()
+    hours = serializers.CharField()
+    tel = serializers.CharField(source="tel_href", help_text="A tel: link, or blank.")
+    sms = serializers.CharField(source="sms_href", help_text="An sms: link, or blank.")
+    url = serializers.CharField(help_text="An https: link, or blank.")
 
 
 class NotificationSupportSerializer(serializers.Serializer):
     """A private message from the moderation team (never who sent it)."""
 
-    id = serializers.IntegerField(source="pk")
+    id = serializers.IntegerField()
     text = serializers.CharField(help_text="Plain text: escape it.")
     resources = NotificationSupportResourceSerializer(many=True)
     created_at = serializers.DateTimeField()

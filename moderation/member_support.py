@@ -101,7 +101,8 @@ def _resource(row) -> SupportResource | None:
     )
 
 
-def _view(message: SupportMessage) -> SupportMessageView:
+def support_message_view(message: SupportMessage) -> SupportMessageView:
+    """What the member sees of `message`; every door (page, API, the bell) shows it this way."""
     rows = message.resources if isinstance(message.resources, list) else []
     return SupportMessageView(
         id=message.pk,
@@ -123,5 +124,5 @@ def support_messages_for_member(member, page_number=1) -> SupportPage:
         "-created_at", "-pk"
     )
     page = Paginator(rows, MESSAGES_PER_PAGE).get_page(page_number)
-    messages = [_view(message) for message in page.object_list]
+    messages = [support_message_view(message) for message in page.object_list]
     return SupportPage(page=page, messages=messages)
