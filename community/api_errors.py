@@ -174,6 +174,7 @@ _ERROR_DESCRIPTIONS = {
     "403": "Not allowed, or a session request without its CSRF token; `detail` says why.",
     "404": "No such thing, or not yours to see (the same answer for both).",
     "413": "The request body is larger than the server accepts.",
+    "415": "The body is not JSON: send Content-Type: application/json.",
     "429": "Too many requests; wait the seconds in Retry-After.",
 }
 _UNSAFE = {"post", "put", "patch", "delete"}
@@ -182,7 +183,7 @@ _UNSAFE = {"post", "put", "patch", "delete"}
 def _error_codes(method: str, operation: dict) -> list[str]:
     codes = ["401", "403", "404", "429"]
     if method in _UNSAFE:
-        codes += ["400", "413"]
+        codes += ["400", "413", "415"]
     elif operation.get("parameters"):
         codes.append("400")
     return codes
@@ -190,7 +191,7 @@ def _error_codes(method: str, operation: dict) -> list[str]:
 
 def error_responses_hook(result: dict, generator, request, public) -> dict:
     """Adds the errors any operation can answer (auth, permission, not found, throttling, bad
-    input and body size) to every operation that does not document them itself."""
+    input, body size and type) to every operation that does not document them itself."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault(
         ERROR_COMPONENT,

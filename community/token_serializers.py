@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from community.api_fields import TextField
 from community.models import ApiToken
 from community.models.tokens import TOKEN_NAME_MAX_LENGTH
 
@@ -14,7 +15,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 
 class ApiTokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=TOKEN_NAME_MAX_LENGTH)
+    name = TextField(max_length=TOKEN_NAME_MAX_LENGTH)
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):

@@ -3,9 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groups.services import MAX_NOTE_LENGTH
-
-REASON_MAX_LENGTH = 1000
+from groups.services import MAX_NOTE_LENGTH, MAX_REASON_LENGTH
 
 
 class JoinRequestForm(forms.Form):
@@ -31,7 +29,7 @@ class RemoveMemberForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Reason for removing them"),
-        max_length=REASON_MAX_LENGTH,
+        max_length=MAX_REASON_LENGTH,
         help_text=_("The member will see this. Say what happened, kindly and plainly."),
         widget=forms.TextInput(),
         error_messages={"required": _("Please give a reason; the member will see it.")},

@@ -29,6 +29,7 @@ from moderation.pipeline import Decision, SubmissionContext, sanction_refusal
 LOCAL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MAX_MUTE_MINUTES = 7 * 24 * 60
 MAX_NOTE_LENGTH = 1000
+MAX_REASON_LENGTH = moderation_services.MAX_REASON_LENGTH
 
 
 class GroupActionRefused(Exception):
@@ -154,6 +155,12 @@ def membership_remove(*, actor, membership: Membership, reason: str) -> Membersh
     reason = (reason or "").strip()
     if not reason:
         raise GroupActionRefused(_("Please give a reason; the member will see it."))
+    if len(reason) > MAX_REASON_LENGTH:
+        # The reason goes into the audit log, which is never edited, so it is bounded here
+        # for every door, not only by the page's form.
+        raise GroupActionRefused(
+            _("Please keep the reason under %(limit)s characters.") % {"limit": MAX_REASON_LENGTH}
+        )
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.member_id == actor.pk:

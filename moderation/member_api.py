@@ -5,9 +5,10 @@ Members (mounted under /api/v1/me/): `reports/` (their reports with outcomes), `
 and submit). Moderators and facilitators (to be mounted under /api/v1/moderation/):
 `appeals/` and `appeals/<id>/decide/`.
 
-Errors follow community.forum_api: `{detail, code}`; visitors get 403 on member endpoints; what
-the actor may not see is 404 (for moderator endpoints, that is everyone who moderates nothing);
-appealing twice is 409 `already_appealed`; another conflict is 409 `conflict`; bad input 400."""
+Errors follow community.api_errors: `{code, detail, fields?}`; visitors get 403 on member
+endpoints; what the actor may not see is 404 (for moderator endpoints, that is everyone who
+moderates nothing); appealing twice is 409 `already_appealed`; another conflict is 409
+`conflict`; bad input 400."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from rest_framework.response import Response
 
 from community.api import SignpostSerializer
 from community.api_errors import ApiErrorSerializer
+from community.api_fields import TextField
 from community.api_pages import PAGE, page_serializer, paginated
 from community.forum_api import ForumAPIView
 from community.forum_serializers import ConflictSerializer
+from community.ids import MAX_DB_ID
 from moderation import selectors, services
 from moderation.api_access import UsesQueue
 from moderation.models import Appeal, Report, Sanction
@@ -108,11 +111,11 @@ class AppealCreatedSerializer(MyAppealSerializer):
 
 
 class AppealInputSerializer(serializers.Serializer):
-    content_kind = serializers.CharField(required=False, help_text="For example community.post.")
-    content_id = serializers.IntegerField(required=False, min_value=1)
-    sanction_id = serializers.IntegerField(required=False, min_value=1)
+    content_kind = TextField(required=False, help_text="For example community.post.")
+    content_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DB_ID)
+    sanction_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DB_ID)
     # Length is checked by the service so every door gives the same message.
-    text = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    text = TextField(trim_whitespace=False, allow_blank=True)
 
     def validate(self, data: dict) -> dict:
         has_content = "content_kind" in data or "content_id" in data
@@ -135,7 +138,7 @@ class ModeratorAppealSerializer(MyAppealSerializer):
 
 class DecideInputSerializer(serializers.Serializer):
     grant = serializers.BooleanField(help_text="True reverses the decision; false upholds it.")
-    note = serializers.CharField(
+    note = TextField(
         required=False,
         allow_blank=True,
         default="",

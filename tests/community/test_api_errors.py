@@ -180,7 +180,7 @@ def test_every_operation_documents_the_errors_any_request_can_meet(schema):
         codes = set(operation["responses"])
         assert {"401", "403", "404", "429"} <= codes, (method, path)
         if method != "get":
-            assert {"400", "413"} <= codes, (method, path)
+            assert {"400", "413", "415"} <= codes, (method, path)
 
 
 def test_every_documented_error_body_has_code_and_detail(schema):

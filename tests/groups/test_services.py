@@ -126,6 +126,15 @@ def test_removed_member_cannot_rejoin_and_is_told_why(group, speaker, facilitato
     assert ModerationAction.objects.get().verb == "membership_removed"
 
 
+def test_a_removal_reason_is_bounded_because_the_audit_log_keeps_it(group, speaker, facilitator):
+    membership = Membership.objects.get(member=speaker)
+    with pytest.raises(GroupActionRefused, match="under 1000 characters"):
+        services.membership_remove(actor=facilitator, membership=membership, reason="x" * 1001)
+    membership.refresh_from_db()
+    assert membership.state == "active"
+    assert not ModerationAction.objects.exists()
+
+
 def test_facilitators_cannot_remove_facilitators_but_moderators_can(group, facilitator, moderator):
     other = _settled()
     membership = MembershipFactory(group=group, member=other, role="facilitator")
