@@ -15,13 +15,14 @@ PYTEST_ARGS ?=
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help run test lint bench venv
+.PHONY: help run test lint bench venv api-check
 
 help:
 	@echo "make run    install, migrate, create demo accounts, serve on http://$(HOST):$(PORT)/"
 	@echo "make test   install with the dev tools, run the tests, then the browser tests"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make bench  run every benchmark in bench/"
+	@echo "make api-check  schemathesis against a live server with demo data (scripts/api_fuzz.sh)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +65,8 @@ bench: $(DEV_STAMP)
 		DJANGO_DEBUG=1 $(BIN)/python "$$script" || status=1; \
 	done; \
 	exit $$status
+
+# The API contract check of .ci/run: fresh demo data, a live daphne, schemathesis as a visitor,
+# a member and a moderator. API_FUZZ_MAX_EXAMPLES, API_FUZZ_ROLES and API_FUZZ_SEED tune it.
+api-check: $(DEV_STAMP)
+	bash scripts/api_fuzz.sh
