@@ -286,8 +286,6 @@ def support_message_send(*, actor, item: QueueItem, text: str) -> SupportMessage
     permissions.check_work_queue_item(actor, item)
     if item.member_id is None:
         raise ModerationConflict(_("We don't know who wrote this, so there is no one to reach."))
-    if item.member_id == actor.pk:
-        raise ModerationConflict(_("This is about you; another moderator will reach out."))
     text = _clean_text(
         text,
         limit=SupportMessage.MAX_TEXT_LENGTH,

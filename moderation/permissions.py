@@ -104,6 +104,8 @@ def check_moderate_content(actor, content: ModeratedContent) -> None:
 
 
 def check_work_queue_item(actor, item: QueueItem) -> None:
+    if item.member_id is not None and item.member_id == actor.pk:
+        raise PermissionDenied(_("This is about you, so another moderator will take care of it."))
     _deny(can_work_queue_item(actor, item))
 
 
