@@ -43,6 +43,7 @@ from moderation.models import ContentStatus, ModerationAction, QueueItem, ReplyT
 from tests.community.forum_helpers import join, make_category, make_post, make_thread
 from tests.community.story_helpers import make_story
 from tests.factories import GroupFactory, MemberFactory
+from tests.fixtures.once import built_once, fresh_copy
 
 ACTORS = ("visitor", "member", "outsider", "facilitator", "moderator")
 
@@ -111,8 +112,7 @@ def assert_error(response, status: int) -> dict:
     return body
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> SimpleNamespace:
     group = GroupFactory(name="Quiet circle", slug="quiet-circle", visibility="private")
     open_group = GroupFactory(name="Open circle", slug="open-circle")
     moderator = settled(pseudonym="Mo Moderator", is_moderator=True, is_staff=True)
@@ -228,3 +228,14 @@ def world(db):
         token=token,
         token_secret=token_secret,
     )
+
+
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, build_world) as built:
+        yield built
+
+
+@pytest.fixture
+def world(world_once, db) -> SimpleNamespace:
+    return fresh_copy(world_once)

@@ -20,6 +20,7 @@ from community.models import Reaction, StoryReaction, Subscription
 from groups.models import ChatMessage, MemberIgnore, Membership
 from moderation.models import Appeal, Report
 from tests.api_bad_input.world import ID_PLACEHOLDERS, OPS, Op, build_world
+from tests.fixtures.once import built_once, fresh_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +57,15 @@ def assert_error(response, status: int, code: str | None = None) -> dict:
 # --- the world and how to ask -----------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, build_world) as built:
+        yield built
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(world_once, db):
+    return fresh_copy(world_once)
 
 
 def snapshot() -> dict:
