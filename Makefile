@@ -21,7 +21,7 @@ help:
 	@echo "make run    install, migrate, create demo accounts, serve on http://$(HOST):$(PORT)/"
 	@echo "make test   install with the dev tools, run the tests, then the browser tests"
 	@echo "make lint   ruff check and ruff format --check"
-	@echo "make bench  run every benchmark in bench/"
+	@echo "make bench  run every benchmark in bench/, report in bench/results/ (BENCH_ARGS=\"--quick\")"
 	@echo "make api-check  schemathesis against a live server with demo data (scripts/api_fuzz.sh)"
 
 $(BIN)/python:
@@ -56,15 +56,12 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Arguments for bench/run_all.py, e.g. `make bench BENCH_ARGS="--quick --only pipeline"`
+# (--repeats N, --quick, --only NAME ...; see bench/README.md).
+BENCH_ARGS ?=
+
 bench: $(DEV_STAMP)
-	@shopt -s nullglob; scripts=(bench/*.py); \
-	if [ $${#scripts[@]} -eq 0 ]; then echo "No benchmarks in bench/ yet."; exit 0; fi; \
-	status=0; \
-	for script in "$${scripts[@]}"; do \
-		echo "== $$script"; \
-		DJANGO_DEBUG=1 $(BIN)/python "$$script" || status=1; \
-	done; \
-	exit $$status
+	DJANGO_DEBUG=1 $(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 # The API contract check of .ci/run: fresh demo data, a live daphne, schemathesis as a visitor,
 # a member and a moderator. API_FUZZ_MAX_EXAMPLES, API_FUZZ_ROLES and API_FUZZ_SEED tune it.

@@ -1,34 +1,35 @@
-"""Benchmark the forum thread page against a trivial page served by the same daphne (issue 5).
+"""Forum thread page and group list against a plain page on the same server (issues 5 and 9).
 
-Creates a throwaway SQLite database (migrated) under a temporary directory, a public thread with
-20 replies from several authors with reactions (written through the forum services, so the
-pipeline runs), and serves community.asgi.application with ONE daphne process, debug off as in
-production. Then, as a visitor, with a fixed number of concurrent keep-alive connections, it
-warms up and requests each page for a fixed time:
+bench/services.py starts a throwaway PostgreSQL and Redis and ONE daphne process serving
+community.asgi.application with debug off, as in production. A child process (Django set up
+on that database) writes, through the services, so the pipeline runs:
+
+- a public forum thread with 20 replies from 5 members and reactions on most posts;
+- 40 peer groups (a realistic community: each with a purpose and a facilitator).
+
+It counts each page's queries once (Django's test client), then, as a visitor, with a fixed
+number of concurrent keep-alive connections, warms up and requests each page back to back for
+a fixed time, in every repeat:
 
 - GET /forums/threads/<id>/ (the thread page: opening post, 20 replies, reactions);
-- GET /guidelines/ (a plain template render, the same base.html, no database query for a
-  visitor).
+- GET /groups/ (the group list);
+- GET /guidelines/ (the baseline: a plain template render with the same base.html and
+  context processors, no database query for a visitor).
 
-Prints a Markdown table (requests per second, p50 / p99 latency, errors) and the ratio
-thread / trivial. Before measuring, it counts each page's queries once with Django's test
-client, so the table says what the difference is made of. Exits 1 if any request failed.
-Everything it started is stopped on exit.
+Figures: requests per second of each page with the plain page's, measured in the same repeat, as
+the baseline; p99 latency likewise. Not ok if any request fails. Everything it started is
+stopped on exit.
 
-Run: .venv/bin/python bench/bench_forum_page.py
-Environment: BENCH_FORUM_SECONDS (measured seconds per page, default 10),
-BENCH_FORUM_CONNECTIONS (concurrent connections, default 8), BENCH_FORUM_WARMUP (seconds,
-default 2).
+Run alone: .venv/bin/python bench/bench_forum_page.py [--repeats N] [--quick]
+Environment: BENCH_FORUM_CONNECTIONS (concurrent connections, default 8).
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,100 +38,27 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import harness  # noqa: E402
+import services  # noqa: E402
 
 LOOPBACK = "127.0.0.1"
-SECONDS = float(os.environ.get("BENCH_FORUM_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_FORUM_CONNECTIONS", "8"))
-WARMUP_SECONDS = float(os.environ.get("BENCH_FORUM_WARMUP", "2"))
 REPLIES = 20
 AUTHORS = 6
+GROUPS = 40
 TRIVIAL_PATH = "/guidelines/"
+TARGET_THREAD_SHARE = 0.40  # issue 5: the thread page at >= 40% of the plain page's rate
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
+# --- the child process: writes the content and counts queries -------------------------------
 
 
-def wait_for_port(port: int, process: subprocess.Popen, what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
-            with socket.create_connection((LOOPBACK, port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{what} did not listen on port {port}")
-
-
-class Server:
-    """One daphne process on a throwaway SQLite database, stopped (by its own PID) on exit."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-        self.port = free_port()
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "community.settings",
-            # Production-like: debug off (no query log, no debug pages), plain HTTP on loopback.
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_ALLOWED_HOSTS": f"{LOOPBACK},testserver",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_VAR_DIR": str(directory),
-            "DATABASE_URL": f"sqlite:///{directory / 'bench.sqlite3'}",
-            "DJANGO_LOG_LEVEL": "WARNING",
-        }
-        self.env.pop("REDIS_URL", None)
-
-    def migrate(self) -> None:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-        )
-
-    def start(self) -> None:
-        log = (self.directory / "daphne.log").open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                *("-m", "daphne", "-b", LOOPBACK, "-p", str(self.port)),
-                "community.asgi:application",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        wait_for_port(self.port, self.process, "daphne")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def create_thread(env: dict[str, str]) -> tuple[int, dict[str, int]]:
-    """A public thread with REPLIES replies from AUTHORS members and reactions on most posts,
-    written through the forum services. Returns its id and the number of database queries
-    each page makes for a visitor. Runs Django in this process against the benchmark's
-    database."""
-    os.environ.update(env)
+def _seed() -> dict:
+    """Runs in a child process with the stack's environment (Django on its database)."""
     import django
 
     django.setup()
@@ -144,23 +72,28 @@ def create_thread(env: dict[str, str]) -> tuple[int, dict[str, int]]:
     from community import forum_services
     from community.forum_permissions import reader_for
     from community.models import Category, Member
+    from groups import services as group_services
+    from groups.models import PeerGroup
     from moderation.kinds import ContentKind
     from moderation.pipeline import rate_window
 
+    now = timezone.now()
+
+    def member(name: str, **extra) -> Member:
+        return Member.objects.create_user(
+            pseudonym=name,
+            email=f"{name.replace(' ', '-').lower()}@example.org",
+            password=None,
+            country="GB",
+            date_joined=now - timedelta(days=60),
+            guidelines_accepted_at=now,
+            adult_confirmed_at=now,
+            **extra,
+        )
+
     category = Category.objects.get(slug="texting-and-waiting")
     with transaction.atomic():
-        authors = [
-            Member.objects.create_user(
-                pseudonym=f"Bench author {number}",
-                email=f"bench-author-{number}@example.org",
-                password=None,
-                country="GB",
-                date_joined=timezone.now() - timedelta(days=60),
-                guidelines_accepted_at=timezone.now(),
-                adult_confirmed_at=timezone.now(),
-            )
-            for number in range(AUTHORS)
-        ]
+        authors = [member(f"Bench author {number}") for number in range(AUTHORS)]
         readers = [reader_for(author, category) for author in authors]
         thread = forum_services.thread_start(
             reader=readers[0],
@@ -180,29 +113,66 @@ def create_thread(env: dict[str, str]) -> tuple[int, dict[str, int]]:
                     forum_services.reaction_add(reader=reader, content=post, kind=kind)
         for reader in readers[1:]:
             forum_services.reaction_add(reader=reader, content=thread, kind="hug")
+
+        moderator = member("Bench moderator", is_moderator=True)
+        facilitator = member("Bench facilitator")
+        for number in range(GROUPS):
+            group = PeerGroup.objects.create(
+                name=f"Peer group {number + 1:02d}: steadier replies",
+                slug=f"peer-group-{number + 1}",
+                purpose=(
+                    "For the long minutes after you hit send. Share what you feel while you "
+                    "wait and what helps you put the phone down."
+                ),
+                guidelines="Speak from your own experience.",
+                visibility=(
+                    PeerGroup.Visibility.PRIVATE if number % 5 == 4 else PeerGroup.Visibility.OPEN
+                ),
+                created_by=moderator,
+            )
+            group_services.membership_appoint_facilitator(
+                actor=moderator, group=group, member=facilitator
+            )
+
+    pages = {
+        "thread": f"/forums/threads/{thread.pk}/",
+        "groups": "/groups/",
+        "trivial": TRIVIAL_PATH,
+    }
     queries = {}
     client = Client()
-    for name, path in (("thread", f"/forums/threads/{thread.pk}/"), ("trivial", TRIVIAL_PATH)):
+    for name, path in pages.items():
+        client.get(path)  # warm-up
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"GET {path} answered {response.status_code}; nothing to measure.")
         queries[name] = len(captured)
     connection.close()
-    return thread.pk, queries
+    return {"pages": pages, "queries": queries}
+
+
+# --- load -------------------------------------------------------------------------------------
 
 
 @dataclass
-class Result:
+class Load:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     elapsed: float = 0.0
 
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
 
-def hammer(port: int, path: str, seconds: float) -> Result:
+    def p(self, fraction: float) -> float:
+        return services.percentile(self.latencies, fraction) * 1000
+
+
+def hammer(port: int, path: str, seconds: float) -> Load:
     """CONNECTIONS threads, each on its own keep-alive connection, request `path` back to back
     for `seconds`."""
-    result = Result()
+    result = Load()
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
@@ -239,52 +209,131 @@ def hammer(port: int, path: str, seconds: float) -> Result:
     return result
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
-
-
-def main() -> int:
-    # A SIGTERM ends the run through the `finally` below, so the server is stopped too.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    directory = Path(tempfile.mkdtemp(prefix="bench-forum-"))
-    server = Server(directory)
-    try:
-        server.migrate()
-        thread_id, queries = create_thread(server.env)
-        server.start()
-        pages = {"thread": f"/forums/threads/{thread_id}/", "trivial": TRIVIAL_PATH}
-        for path in pages.values():
-            hammer(server.port, path, WARMUP_SECONDS)
-        results = {name: hammer(server.port, path, SECONDS) for name, path in pages.items()}
-    finally:
-        server.stop()
-        shutil.rmtree(directory, ignore_errors=True)
-    print(
-        f"one daphne process + SQLite, debug off; {CONNECTIONS} keep-alive connections as a "
-        f"visitor; {WARMUP_SECONDS:g} s warm-up, then {SECONDS:g} s per page"
+def _seed_in_child(env: dict[str, str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--seed"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    print()
-    print("| page | path | queries | requests | requests/s | p50 ms | p99 ms | errors |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    rates = {}
-    for name, path in pages.items():
-        result = results[name]
-        rates[name] = len(result.latencies) / result.elapsed if result.elapsed else 0.0
-        label = f"thread, {REPLIES} replies" if name == "thread" else "trivial template"
-        print(
-            f"| {label} | `{path}` | {queries[name]} | {len(result.latencies)} | "
-            f"{rates[name]:,.0f} | {percentile(result.latencies, 0.50) * 1000:.1f} | "
-            f"{percentile(result.latencies, 0.99) * 1000:.1f} | {result.errors} |"
+    if out.returncode != 0:
+        raise RuntimeError(f"seeding exited with {out.returncode}:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(repeats: int, quick: bool) -> harness.BenchResult:
+    seconds, warmup = (2.0, 1.0) if quick else (10.0, 2.0)
+    directory = Path(tempfile.mkdtemp(prefix="bench-forum-"))
+    loads: dict[str, list[Load]] = {"thread": [], "groups": [], "trivial": []}
+    try:
+        # Production-like (services.Stack): debug off, a random secret key, plain HTTP.
+        with services.Stack(directory, daphnes=1, database="postgres", redis=True) as stack:
+            seeded = _seed_in_child(stack.env)
+            port = stack.ports[0]
+            pages = seeded["pages"]
+            for path in pages.values():
+                hammer(port, path, warmup)
+            for _ in range(repeats):
+                for name in ("trivial", "thread", "groups"):
+                    loads[name].append(hammer(port, pages[name], seconds))
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+    queries = seeded["queries"]
+    trivial = loads["trivial"]
+    thread_rps = harness.Figure(
+        name=f"thread page ({REPLIES} replies): requests/s",
+        unit="req/s",
+        runs=[round(load.rate, 1) for load in loads["thread"]],
+        baseline_runs=[round(load.rate, 1) for load in trivial],
+        target=f">= {TARGET_THREAD_SHARE:.0%} of the plain page",
+    )
+    thread_rps.meets_target = (thread_rps.ratio or 0) >= TARGET_THREAD_SHARE
+    figures = [
+        thread_rps,
+        harness.Figure(
+            name=f"group list ({GROUPS} groups): requests/s",
+            unit="req/s",
+            runs=[round(load.rate, 1) for load in loads["groups"]],
+            baseline_runs=[round(load.rate, 1) for load in trivial],
+        ),
+        harness.Figure(
+            name="thread page: p99 latency",
+            unit="ms",
+            runs=[round(load.p(0.99), 1) for load in loads["thread"]],
+            better="lower",
+            baseline_runs=[round(load.p(0.99), 1) for load in trivial],
+        ),
+        harness.Figure(
+            name="group list: p99 latency",
+            unit="ms",
+            runs=[round(load.p(0.99), 1) for load in loads["groups"]],
+            better="lower",
+            baseline_runs=[round(load.p(0.99), 1) for load in trivial],
+        ),
+    ]
+    labels = {
+        "thread": f"thread, {REPLIES} replies",
+        "groups": f"group list, {GROUPS} groups",
+        "trivial": "plain page (baseline)",
+    }
+    rows = []
+    for name, label in labels.items():
+        runs = loads[name]
+        rows.append(
+            [
+                label,
+                f"`{pages[name]}`",
+                queries[name],
+                sum(len(load.latencies) for load in runs),
+                round(sorted(load.p(0.50) for load in runs)[len(runs) // 2], 1),
+                sum(load.errors for load in runs),
+            ]
         )
-    print()
-    ratio = rates["thread"] / rates["trivial"] if rates["trivial"] else 0.0
-    print(f"thread / trivial requests per second: {ratio:.2f}")
-    if any(result.errors for result in results.values()):
-        print("FAILED: every request must answer 200.")
-        return 1
-    return 0
+    errors = sum(load.errors for runs in loads.values() for load in runs)
+    notes = [
+        "Queries per request for a visitor: "
+        + ", ".join(f"{labels[name]} {count}" for name, count in queries.items())
+        + ".",
+        f"One daphne process, PostgreSQL and Redis on this machine; {CONNECTIONS} keep-alive "
+        f"connections from this process as a visitor; {warmup:g} s warm-up, then {seconds:g} s "
+        "per page in each run (plain page, thread, group list).",
+        services.POSTGRES_NOTE,
+    ]
+    if errors:
+        notes.append(f"**{errors} requests failed**: every request must answer 200.")
+    return harness.BenchResult(
+        name="forum_page",
+        title="Forum thread page and group list",
+        what=(
+            "Requests per second and p99 latency of the forum thread page (opening post, "
+            f"{REPLIES} replies from {AUTHORS - 1} members, reactions) and of the group list "
+            f"({GROUPS} groups), served by one daphne process with PostgreSQL, debug off, "
+            f"to {CONNECTIONS} concurrent visitors."
+        ),
+        baseline=(
+            f"{TRIVIAL_PATH} on the same server in the same run: a plain template page with "
+            "the same base.html and context processors and no query, so the ratio is the cost "
+            "of the page's own data and markup."
+        ),
+        figures=figures,
+        tables=[
+            harness.Table(
+                title="Per page (all runs)",
+                columns=["page", "path", "queries", "requests", "p50 ms (median run)", "errors"],
+                rows=rows,
+            )
+        ],
+        notes=notes,
+        ok=errors == 0,
+    )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:2] == ["--seed"]:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(_seed()))
+    else:
+        harness.main(run)
