@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community.api_errors import ApiErrorSerializer
-from community.api_pages import page_body as _page_body
+from community.api_pages import PAGE, page_body, page_serializer
 from community.forum_serializers import (
     MAX_MARK_READ_IDS,
     MarkedSerializer,
@@ -45,13 +45,6 @@ class MySupportMessageSerializer(serializers.Serializer):
     resources = NotificationSupportResourceSerializer(many=True)
 
 
-class MySupportMessagePageSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Messages on all pages.")
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = MySupportMessageSerializer(many=True)
-
-
 class MySupportMarkReadInputSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_DB_ID),
@@ -63,16 +56,9 @@ class MySupportMarkReadInputSerializer(serializers.Serializer):
 
 # --- views ------------------------------------------------------------------------------------
 
-NOT_LOGGED_IN = OpenApiResponse(
-    ApiErrorSerializer, description="The token is not valid (see WWW-Authenticate)."
-)
-FORBIDDEN = OpenApiResponse(
-    ApiErrorSerializer, description="Not logged in, or a session request without its CSRF token."
-)
 NOT_FOUND = OpenApiResponse(
     ApiErrorSerializer, description="No such message, or not yours (the same answer for both)."
 )
-PAGE = OpenApiParameter("page", int, description="Page number, from 1 (a missing page is 404).")
 MESSAGE_ID = OpenApiParameter(
     "message_id", int, OpenApiParameter.PATH, description="One of your messages."
 )
@@ -85,9 +71,7 @@ class SupportMessagesView(APIView):
     @extend_schema(
         parameters=[PAGE],
         responses={
-            200: MySupportMessagePageSerializer,
-            401: NOT_LOGGED_IN,
-            403: FORBIDDEN,
+            200: page_serializer(MySupportMessageSerializer),
             404: NOT_FOUND,
         },
         summary="Your messages from the moderation team, newest first (never who sent them)",
@@ -99,7 +83,7 @@ class SupportMessagesView(APIView):
             request.user, request.query_params.get("page")
         )
         results = MySupportMessageSerializer(shown.messages, many=True).data
-        return Response(_page_body(request, shown.page, results))
+        return Response(page_body(request, shown.page, results))
 
 
 class SupportMessageView(APIView):
@@ -109,8 +93,6 @@ class SupportMessageView(APIView):
         parameters=[MESSAGE_ID],
         responses={
             200: MySupportMessageSerializer,
-            401: NOT_LOGGED_IN,
-            403: FORBIDDEN,
             404: NOT_FOUND,
         },
         summary="One of your messages from the moderation team",
@@ -128,10 +110,6 @@ class SupportMessagesReadView(APIView):
         request=MySupportMarkReadInputSerializer,
         responses={
             200: MarkedSerializer,
-            400: OpenApiResponse(ApiErrorSerializer, description="Bad input; see `fields`."),
-            401: NOT_LOGGED_IN,
-            403: FORBIDDEN,
-            413: OpenApiResponse(ApiErrorSerializer, description="The request body is too large."),
         },
         summary="Mark your messages from the moderation team read: these ids, or all of them",
         tags=TAGS,
