@@ -72,7 +72,9 @@ def seeded(db):
     make(targets[1], R.CRISIS_URGENT, now - timedelta(minutes=1))
     make(targets[0], R.REPORT, now - timedelta(days=2))
     make(targets[0], R.REVIEW, now - timedelta(hours=1), claimed_at=now - timedelta(minutes=50))
-    three_days_ago = now - timedelta(days=3)
+    # Early in that day, so the resolutions (up to 140 minutes later) fall on the same day
+    # whatever time the tests run.
+    three_days_ago = (now - timedelta(days=3)).replace(hour=1, minute=0, second=0, microsecond=0)
     for target, reason, first, done in (
         (targets[1], R.WATCHED_WORD, 4, 10),
         (targets[2], R.NEW_MEMBER, 4, 20),
