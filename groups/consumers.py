@@ -73,7 +73,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if admission.close_code is not None:
             # Accepted only so the browser sees why; nothing else is sent.
             await self.accept()
-            await self.close(code=admission.close_code)
+            await self.close(code=int(admission.close_code))
             return
         group = admission.group
         self.channel_groups = (room_name(group.pk), member_channel_group(self.member.pk))
@@ -131,7 +131,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         self.closing = True
         await self.leave()
-        await self.close(code=code)
+        # A plain int: autobahn (daphne) refuses an IntEnum close code and drops the socket.
+        await self.close(code=int(code))
 
     # -- frames from the client
 
