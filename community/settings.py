@@ -119,8 +119,19 @@ TEMPLATES = [
 # always explicit, so a live-server child process connects to the same database as the tests.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    _default_db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+    _default_db = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
     _default_db["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_DATABASE_NAME", "test_community")}
+    if _default_db["ENGINE"] == "django.db.backends.postgresql":
+        # Under daphne every request and every chat message runs in a worker thread, so
+        # per-thread persistent connections (CONN_MAX_AGE) would leak; without them each request
+        # paid for a new PostgreSQL connection. One pool per process instead; with the health
+        # check (CONN_HEALTH_CHECKS) a connection broken by a database restart is replaced
+        # before it is handed out, so the site recovers by itself.
+        _default_db.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": int(os.environ.get("DJANGO_DB_POOL_SIZE", "10")),
+            "timeout": 10,
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _default_db = {

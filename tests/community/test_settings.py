@@ -47,6 +47,9 @@ print(json.dumps({
     "db_port": db.get("PORT", ""),
     "db_user": db.get("USER", ""),
     "db_test_name": str(db.get("TEST", {}).get("NAME")),
+    "db_options": {k: v for k, v in db.get("OPTIONS", {}).items() if k != "timeout"},
+    "db_conn_max_age": db.get("CONN_MAX_AGE", 0),
+    "db_health_checks": db.get("CONN_HEALTH_CHECKS", False),
     "channel_layer": layer["BACKEND"],
     "channel_layer_config": layer.get("CONFIG", {}),
     "cache": cache["BACKEND"],
@@ -137,6 +140,26 @@ def test_postgres_database_url_gives_postgresql_with_an_explicit_test_database_n
     )
     # Explicit, so a live-server child process uses the same test database as the tests.
     assert config["db_test_name"] == "test_community"
+
+
+def test_postgresql_connections_come_from_a_checked_pool_per_process():
+    config = settings_with(
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://steady@127.0.0.1:5432/community",
+        DJANGO_DB_POOL_SIZE="16",
+    )
+
+    # Daphne runs requests and chat messages in worker threads: a pool, not per-thread
+    # persistent connections, and connections checked before use so a restart heals itself.
+    assert config["db_options"]["pool"] == {"min_size": 2, "max_size": 16, "timeout": 10}
+    assert config["db_conn_max_age"] == 0
+    assert config["db_health_checks"] is True
+
+
+def test_sqlite_has_no_connection_pool():
+    config = settings_with(DJANGO_DEBUG="1")
+
+    assert "pool" not in config["db_options"]
 
 
 def test_test_database_name_can_be_chosen_for_postgresql():
