@@ -266,10 +266,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     # -- events from the channel layer (see groups.broadcast)
 
     async def chat_message(self, event: dict) -> None:
-        payload = event["message"]
-        if payload.get("author_id") in self.hidden:
-            payload = {"id": payload["id"], "seq": payload["seq"], "hidden": True}
-        await self.send_json({"type": "message.new", "message": payload})
+        if event["author_id"] in self.hidden:
+            tombstone = {"id": event["id"], "seq": event["seq"], "hidden": True}
+            await self.send_json({"type": "message.new", "message": tombstone})
+            return
+        await self.send(text_data=event["frame"])  # encoded once for the room (broadcast.py)
 
     async def chat_removed(self, event: dict) -> None:
         await self.send_json({"type": "message.removed", "id": event["id"], "seq": event["seq"]})

@@ -14,6 +14,7 @@ from django.test import Client
 
 from community.asgi import application
 from groups import services
+from groups.consumers import ChatConsumer
 from groups.models import ChatMessage, Membership
 from moderation import services as moderation_services
 from moderation.models import ContentStatus
@@ -577,6 +578,28 @@ async def test_reader_who_ignores_an_author_gets_hidden_tombstones_live_and_in_r
     assert replayed["message"] == {"id": replayed["message"]["id"], "seq": 1, "hidden": True}
     assert live["message"] == {"id": live["message"]["id"], "seq": 2, "hidden": True}
     assert seen_by_author["message"]["body_html"] == "<p>While you are here.</p>\n"
+
+
+async def test_a_live_message_is_encoded_once_for_the_room_not_once_per_socket(
+    sockets, room, robin, kit, monkeypatch
+):
+    readers = [await join(sockets, kit, room) for _ in range(4)]
+    encoded = []
+    real_encode = ChatConsumer.encode_json
+
+    def counting_encode(cls, content):
+        encoded.append(content.get("type"))
+        return real_encode(content)
+
+    monkeypatch.setattr(ChatConsumer, "encode_json", classmethod(counting_encode))
+
+    await post(robin, room, "One message for everyone here.", local_id="o1")
+    frames = [await reader.next("message.new") for reader in readers]
+
+    assert all(frame == frames[0] for frame in frames)
+    assert frames[0]["message"]["body_html"] == "<p>One message for everyone here.</p>\n"
+    assert frames[0]["message"]["local_id"] == "o1"
+    assert "message.new" not in encoded  # the sockets sent the text broadcast.py encoded
 
 
 async def test_ignoring_someone_hides_their_messages_in_an_open_room_at_once(
