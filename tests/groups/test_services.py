@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from groups import selectors, services
@@ -180,6 +181,25 @@ def test_published_messages_get_consecutive_seq_per_group(group, speaker, listen
     assert seqs == [1, 2, 3]
     group.refresh_from_db()
     assert group.last_seq == 3
+
+
+def test_posting_a_chat_message_takes_a_fixed_number_of_statements(group, speaker):
+    """Every chat message pays these, so the number is pinned: membership, the local_id
+    replay check, sanctions, watched words, then the seq (one UPDATE ... RETURNING) and the
+    INSERT. Transaction control (BEGIN, COMMIT, savepoints) differs by database and is not
+    counted."""
+    post(speaker, group, body="Warming up.")
+    with CaptureQueriesContext(connection) as captured:
+        result = post(speaker, group, body="I keep checking my phone tonight.", local_id="q1")
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
+    ]
+
+    assert result.message.seq == 2
+    assert len(statements) == 6, "\n".join(statements)
+    assert sum("RETURNING" in sql and "last_seq" in sql for sql in statements) == 1
 
 
 def test_non_members_cannot_post_or_read(group, private_group):
