@@ -154,7 +154,13 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # One Redis queue per process carries the events of all its sockets; the default
             # capacity (100) drops live chat messages during a burst in a busy room.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "community", "capacity": 1000},
+            # socket_timeout above channels_redis's 5 s blocking read (BZPOPMIN): redis-py 8
+            # defaults to 5 s too, so a quiet room's read timed out and its sockets dropped.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": "community",
+                "capacity": 1000,
+            },
         }
     }
     CACHES = {

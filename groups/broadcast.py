@@ -5,6 +5,7 @@ at-most-once; clients recover anything missed from the database by seq."""
 from __future__ import annotations
 
 import json
+import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -12,6 +13,8 @@ from channels.layers import get_channel_layer
 from groups.frames import message_payload
 from groups.models import ChatMessage, PeerGroup
 from moderation.models import ContentStatus
+
+logger = logging.getLogger(__name__)
 
 
 def room_name(group_id: int) -> str:
@@ -24,10 +27,16 @@ def member_channel_group(member_id: int) -> str:
 
 
 def _send(group_name: str, event: dict) -> None:
+    """Best effort, after the change is committed: if the layer is down (Redis restarting), the
+    change is still stored and is not undone or reported as failed; rooms catch up from the
+    database by seq, and sockets re-check standing on their heartbeat."""
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(group_name, event)
+    try:
+        async_to_sync(layer.group_send)(group_name, event)
+    except Exception:
+        logger.exception("live event %s to %s was not sent", event.get("type"), group_name)
 
 
 def message_new(message: ChatMessage) -> None:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from groups import presence
 from groups.broadcast import member_channel_group, room_name
+from groups.layer import REJOIN_SECONDS, group_rejoin
 from groups.models import PeerGroup
 from groups.room import (
     MAX_FRAME_BYTES,
@@ -65,6 +66,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.closing = False
         self.hidden: frozenset[int] = frozenset()
         self.presence_version = -1
+        # The highest seq this socket has been sent (hello, replay or live): where to catch up
+        # from if the channel layer loses this socket's groups.
+        self.seq_sent = 0
         self.tasks: list[asyncio.Task] = []
         self.outbox: asyncio.Queue[SendFrame] = asyncio.Queue(maxsize=OUTBOX_SIZE)
         self.member = self.scope.get("user")
@@ -86,11 +90,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.shut(CloseCode.NOT_ALLOWED)
             return
         self.hidden = greeting.hidden
+        self.seq_sent = greeting.hello["last_seq"]
         await self.send_json(greeting.hello)
         await self.enter_presence()
         self.tasks = [
             asyncio.create_task(self.keep_alive()),
             asyncio.create_task(self.post_in_order()),
+            asyncio.create_task(self.stay_joined()),
         ]
         after_seq = self.query_after_seq()
         if after_seq == -1:
@@ -256,6 +262,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 return
             for payload in chunk:
                 await self.send_json({"type": "message.new", "message": payload})
+            if chunk:
+                self.seq_sent = max(self.seq_sent, chunk[-1]["seq"])
             if len(chunk) < REPLAY_CHUNK:
                 return
             after_seq = chunk[-1]["seq"]
@@ -266,6 +274,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     # -- events from the channel layer (see groups.broadcast)
 
     async def chat_message(self, event: dict) -> None:
+        self.seq_sent = max(self.seq_sent, event["seq"])
         if event["author_id"] in self.hidden:
             tombstone = {"id": event["id"], "seq": event["seq"], "hidden": True}
             await self.send_json({"type": "message.new", "message": tombstone})
@@ -341,6 +350,28 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             room_name(group.pk),
             {"type": "chat.presence", "version": room.version, "online": list(room.online)},
         )
+
+    async def stay_joined(self) -> None:
+        """Every REJOIN_SECONDS: rejoin this socket's channel groups (see groups.layer). If
+        the layer had lost the room's group (Redis restarted), send what was stored meanwhile,
+        so the socket is deaf for seconds at most and misses nothing."""
+        while self.group is not None:
+            await asyncio.sleep(REJOIN_SECONDS)
+            if self.group is None:
+                return
+            try:
+                lost = [
+                    name
+                    for name in self.channel_groups
+                    if await group_rejoin(self.channel_layer, name, self.channel_name)
+                ]
+                if self.channel_groups[0] in lost:
+                    logger.warning("chat socket rejoined its room after the layer lost it")
+                    await self.replay(self.seq_sent)
+            except Exception:
+                # Redis is down: the next round tries again (and the socket's own read of the
+                # layer fails and closes it, and the client reconnects and catches up).
+                logger.exception("chat socket could not rejoin its groups")
 
     async def keep_alive(self) -> None:
         """Every HEARTBEAT_SECONDS: stay listed in presence, check the member may still be
