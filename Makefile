@@ -15,13 +15,14 @@ PYTEST_ARGS ?=
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help run test lint bench venv api-check
+.PHONY: help run test lint bench faults venv api-check
 
 help:
 	@echo "make run    install, migrate, create demo accounts, serve on http://$(HOST):$(PORT)/"
 	@echo "make test   install with the dev tools, run the tests, then the browser tests"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make bench  run every benchmark in bench/, report in bench/results/ (BENCH_ARGS=\"--quick\")"
+	@echo "make faults fault tests: Redis restarted, daphne killed, database down (tests/faults)"
 	@echo "make api-check  schemathesis against a live server with demo data (scripts/api_fuzz.sh)"
 
 $(BIN)/python:
@@ -52,7 +53,7 @@ run: $(RUN_STAMP)
 # Two pytest runs: Playwright's event loop would upset the asyncio tests in a shared run.
 # Both runs must collect tests: pytest's "no tests collected" (exit code 5) fails the target.
 test: $(DEV_STAMP)
-	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest --ignore=tests/e2e --ignore=tests/faults $(PYTEST_ARGS)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
@@ -65,6 +66,11 @@ BENCH_ARGS ?=
 
 bench: $(DEV_STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# Fault tests (tests/faults): two daphne processes, Redis and a throwaway PostgreSQL 15 of their
+# own, with Redis restarted, a daphne killed and the database stopped under a busy room.
+faults: $(DEV_STAMP)
+	$(BIN)/pytest tests/faults -m faults $(PYTEST_ARGS)
 
 # The API contract check of .ci/run: fresh demo data, a live daphne, schemathesis as a visitor,
 # a member and a moderator. API_FUZZ_MAX_EXAMPLES, API_FUZZ_ROLES and API_FUZZ_SEED tune it.

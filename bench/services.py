@@ -237,6 +237,43 @@ class Stack:
         self._stop_redis()
         self._start_redis()
 
+    def stop_postgres_server(self) -> None:
+        """Stop PostgreSQL (fast shutdown: open connections are ended), keeping its data, for
+        a database outage; `start_postgres_server` brings the same cluster back."""
+        if self.pg_root is None:
+            raise RuntimeError("this stack has no PostgreSQL")
+        _run(
+            _as_postgres(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.pg_root / "data"),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop",
+                ]
+            ),
+            "pg_ctl stop",
+        )
+
+    def start_postgres_server(self) -> None:
+        """Start the stack's cluster (created by `_start_postgres`)."""
+        if self.pg_root is None:
+            raise RuntimeError("this stack has no PostgreSQL")
+        options = f"-h {LOOPBACK} -p {self.pg_port} -k {self.pg_root}"
+        options += "".join(f" -c {option}" for option in PG_OPTIONS)
+        _run(
+            _as_postgres(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    *("-D", str(self.pg_root / "data"), "-l", str(self.pg_root / "server.log")),
+                    *("-o", options, "-w", "start"),
+                ]
+            ),
+            "pg_ctl start",
+        )
+
     # -- redis
 
     def _start_redis(self) -> None:
@@ -277,19 +314,8 @@ class Stack:
             ),
             "initdb",
         )
-        options = f"-h {LOOPBACK} -p {self.pg_port} -k {self.pg_root}"
-        options += "".join(f" -c {option}" for option in PG_OPTIONS)
         self._pg_started = True
-        _run(
-            _as_postgres(
-                [
-                    str(PG_BIN / "pg_ctl"),
-                    *("-D", str(data), "-l", str(self.pg_root / "server.log")),
-                    *("-o", options, "-w", "start"),
-                ]
-            ),
-            "pg_ctl start",
-        )
+        self.start_postgres_server()
         _run(
             _as_postgres(
                 [

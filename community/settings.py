@@ -130,7 +130,9 @@ if DATABASE_URL:
         _default_db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": 2,
             "max_size": int(os.environ.get("DJANGO_DB_POOL_SIZE", "10")),
-            "timeout": 10,
+            # Seconds a request or chat message waits for a connection: when the database
+            # is down, the member hears "please send it again" after this long.
+            "timeout": 5,
         }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,10 @@ def _database_answers() -> None:
 async def _channel_layer_answers() -> None:
     """Send a message to a fresh channel and read it back."""
     layer = get_channel_layer()
-    channel = await layer.new_channel("healthz.")
+    # The default prefix: channels_redis reads one Redis list per process for every channel
+    # with that prefix; a channel of its own ("healthz.") made a second reader that, once Redis
+    # restarted, left /healthz failing for good (tests/faults).
+    channel = await layer.new_channel()
     token = secrets.token_hex(8)
     await layer.send(channel, {"type": "healthz.ping", "token": token})
     message = await layer.receive(channel)

@@ -152,7 +152,7 @@ def test_postgresql_connections_come_from_a_checked_pool_per_process():
 
     # Daphne runs requests and chat messages in worker threads: a pool, not per-thread
     # persistent connections, and connections checked before use so a restart heals itself.
-    assert config["db_options"]["pool"] == {"min_size": 2, "max_size": 16, "timeout": 10}
+    assert config["db_options"]["pool"] == {"min_size": 2, "max_size": 16, "timeout": 5}
     assert config["db_conn_max_age"] == 0
     assert config["db_health_checks"] is True
 
