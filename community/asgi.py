@@ -17,7 +17,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from community import websocket_limits  # noqa: E402
 from community.routing import websocket_urlpatterns  # noqa: E402
+
+# Under daphne: drop a websocket whose client has stopped reading (see websocket_limits).
+websocket_limits.install()
 
 application = ProtocolTypeRouter(
     {

@@ -64,12 +64,11 @@ def stack() -> Iterator:
         yield running
 
 
-@pytest.fixture
-def room(stack):
-    """A new room with six members: (slug, group id, session cookies)."""
-    slug = f"faults-{next(_rooms)}"
+def seed_room(stack, members: int = 6, messages: int = 0) -> dict:
+    """A new room: {"slug", "group_id", "cookies" (one session per member)}."""
+    spec = {"slug": f"faults-{next(_rooms)}", "members": members, "messages": messages}
     out = subprocess.run(
-        [sys.executable, "-m", "tests.faults.seed", json.dumps({"slug": slug, "members": 6})],
+        [sys.executable, "-m", "tests.faults.seed", json.dumps(spec)],
         cwd=REPO,
         env=stack.env,
         capture_output=True,
@@ -78,6 +77,12 @@ def room(stack):
     )
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def room(stack) -> dict:
+    """A new room with six members."""
+    return seed_room(stack)
 
 
 def stored_messages(stack, group_id: int) -> dict[int, tuple[int, str]]:
