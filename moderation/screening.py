@@ -2031,8 +2031,21 @@ def _keep_for_tense(s: _Sentence, hit: _Hit, message_recovery: Callable[[], bool
 # --------------------------------------------------------------------------------------------
 
 
+# Every word the cut-down index depends on: first words of rules and their required words.
+_RULE_WORDS = frozenset(_INDEX).union(
+    *(alts for rules in _INDEX.values() for compiled in rules for alts in compiled.required)
+)
+
+
 def _rules_for_message(present: set[str]) -> dict[str, tuple[_CompiledRule, ...]]:
     """The rule index cut down to rules whose every required word occurs in the message."""
+    return _rules_for_words(frozenset(present & _RULE_WORDS))
+
+
+@lru_cache(maxsize=4096)
+def _rules_for_words(present: frozenset[str]) -> dict[str, tuple[_CompiledRule, ...]]:
+    """_rules_for_message for the message's rule words only: most messages share a handful of
+    common ones, so the answer is worked out once per combination (callers do not mutate it)."""
     index: dict[str, tuple[_CompiledRule, ...]] = {}
     for word in _INDEX.keys() & present:
         rules = tuple(

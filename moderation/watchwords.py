@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+")
 _STRETCH = re.compile(r"(.)\1{2,}")
@@ -33,15 +34,19 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").casefold()
 
 
-def _token(word: str, start: int = -1, end: int = -1) -> Token:
+@lru_cache(maxsize=1 << 16)
+def _forms(word: str) -> tuple[str, str, bool]:
+    """(exact, squeezed, stretched) of a word: the same few thousand words come back in message
+    after message, so they are worked out once."""
     word = word.casefold()
-    return Token(
-        exact=word,
-        squeezed=_RUN.sub(r"\1", word),
-        stretched=bool(_STRETCH.search(word)),
-        start=start,
-        end=end,
-    )
+    if not _RUN.search(word):
+        return word, word, False
+    return word, _RUN.sub(r"\1", word), bool(_STRETCH.search(word))
+
+
+def _token(word: str, start: int = -1, end: int = -1) -> Token:
+    exact, squeezed, stretched = _forms(word)
+    return Token(exact=exact, squeezed=squeezed, stretched=stretched, start=start, end=end)
 
 
 def tokens_with_spans(text: str) -> list[Token]:
@@ -63,7 +68,9 @@ def _joined_letter_runs(tokens: Sequence[Token]) -> list[Token]:
     return joined
 
 
+@lru_cache(maxsize=4096)
 def phrase_tokens(phrase: str) -> tuple[Token, ...]:
+    """The tokens of a watched phrase (cached by its text: an edited phrase is a new key)."""
     return tuple(_token(word) for word in _WORD.findall(_fold(phrase)))
 
 
@@ -109,8 +116,13 @@ class WatchedMatch:
 def match_watched_words(text: str, words: Iterable) -> list[WatchedMatch]:
     """Every active watched word found in `text` (objects with phrase, action, reason)."""
     plain = _Index(tokens_with_spans(text))
-    folded = [_token(word) for word in _WORD.findall(_fold(text))]
-    disguised = (_Index(folded), _Index(_joined_letter_runs(folded)))
+    if text.isascii():
+        # Folding changes nothing in ASCII but case, which tokens ignore: the same tokens.
+        folded: Sequence[Token] = plain.tokens
+        disguised = (plain, _Index(_joined_letter_runs(folded)))
+    else:
+        folded = [_token(word) for word in _WORD.findall(_fold(text))]
+        disguised = (_Index(folded), _Index(_joined_letter_runs(folded)))
     matches = []
     for word in words:
         phrase = phrase_tokens(word.phrase)
