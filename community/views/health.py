@@ -19,11 +19,17 @@ def _database_answers() -> None:
 
 
 async def _channel_layer_answers() -> None:
-    """Send a message to a fresh channel and read it back."""
+    """Redis answers every connection of the layer (PING). The layer's own receive path is not
+    used: its readers share one lock and one list per process with the chat sockets, so a probe
+    that reads either waits behind them or, after a Redis restart, could be left waiting for
+    good (both seen in tests/faults and tests/deploy). The in-memory layer (one process, no
+    Redis) sends itself a message and reads it back."""
     layer = get_channel_layer()
-    # The default prefix: channels_redis reads one Redis list per process for every channel
-    # with that prefix; a channel of its own ("healthz.") made a second reader that, once Redis
-    # restarted, left /healthz failing for good (tests/faults).
+    if hasattr(layer, "ring_size"):
+        for index in range(layer.ring_size):
+            if not await layer.connection(index).ping():
+                raise RuntimeError("Redis did not answer PING")
+        return
     channel = await layer.new_channel()
     token = secrets.token_hex(8)
     await layer.send(channel, {"type": "healthz.ping", "token": token})
