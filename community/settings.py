@@ -211,6 +211,11 @@ MODERATION_RATE_LIMITS = {
     "posts": (5, 10 * 60),
     "profile": (10, 60 * 60),
 }
+# Frames one chat socket may send (burst, then per second), all types together, before they are
+# answered without any database work (groups/flood.py). The burst is above the pipeline's chat
+# limit (20 messages), so a browser resending what it queued while offline is not refused here;
+# the browser sends a typing notice at most every 3 s.
+CHAT_FRAME_BUDGET = (30, 2.0)
 # In a pre-moderated space, a member's first N published items wait for review.
 MODERATION_PREMODERATED_FIRST_ITEMS = int(
     os.environ.get("MODERATION_PREMODERATED_FIRST_ITEMS", "3")

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from groups import presence
 from groups.broadcast import member_channel_group, room_name
+from groups.flood import FrameBudget
 from groups.layer import REJOIN_SECONDS, group_rejoin
 from groups.models import PeerGroup
 from groups.room import (
@@ -66,6 +67,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.closing = False
         self.hidden: frozenset[int] = frozenset()
         self.presence_version = -1
+        self.frame_budget = FrameBudget.for_chat()
         # The highest seq this socket has been sent (hello, replay or live): where to catch up
         # from if the channel layer loses this socket's groups.
         self.seq_sent = 0
@@ -184,7 +186,32 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 _("Unknown frame type. Use message.send, typing or sync."),
             )
             return
+        wait = self.frame_budget.take()
+        if wait:
+            await self.refuse_flood(kind, content, wait)
+            return
         await handler(content)
+
+    async def refuse_flood(self, kind: str, content: dict, wait: int) -> None:
+        """Over the socket's frame budget (groups/flood.py): answered here, with no database
+        work. A typing notice needs no answer."""
+        if kind == "typing":
+            return
+        local_id = content.get("local_id")
+        extra = (
+            {"local_id": local_id} if kind == "message.send" and isinstance(local_id, str) else {}
+        )
+        await self.send_error(
+            "rate_limited",
+            _(
+                "That's more than we can take in at once. Please wait %(seconds)s seconds and "
+                "send it again; your text is still here."
+            )
+            % {"seconds": wait},
+            retry_after=wait,
+            until=None,
+            **extra,
+        )
 
     async def on_send(self, content: dict) -> None:
         body = content.get("body")

@@ -65,10 +65,13 @@ def _settings_with_redis(url: str) -> dict:
 def _server_setup(redis_url: str, rate_limits: dict):
     def setup() -> None:
         """Runs in each forked server: the test database, Redis as REDIS_URL configures it,
-        and a chat rate limit high enough for 100 messages per member."""
+        and chat limits (the pipeline's and each socket's frame budget) high enough for 100
+        messages per member sent at once."""
         _use_test_database()
         override_settings(
-            **_settings_with_redis(redis_url), MODERATION_RATE_LIMITS=rate_limits
+            **_settings_with_redis(redis_url),
+            MODERATION_RATE_LIMITS=rate_limits,
+            CHAT_FRAME_BUDGET=(1000, 1000.0),
         ).enable()
 
     return setup
