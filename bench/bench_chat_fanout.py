@@ -87,10 +87,12 @@ class Plan:
 # Each system climbs until its p99 passes the limit; steps are about x1.5 apart.
 FULL = Plan(
     sizes=(10, 50, 100),
+    # High enough that each system passes the limit: a ladder both systems climb to the top
+    # says only "at least" about either capacity.
     ladders={
-        10: (10, 20, 30, 45, 70, 100),
-        50: (4, 8, 12, 18, 27, 40),
-        100: (2, 4, 6, 9, 13, 20),
+        10: (10, 20, 30, 45, 70, 100, 150, 220, 330),
+        50: (4, 8, 12, 18, 27, 40, 60, 90),
+        100: (2, 4, 6, 9, 13, 20, 30, 45),
     },
     reference={10: 10, 50: 4, 100: 2},
     min_seconds=4.0,
