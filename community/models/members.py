@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from community.countries import COUNTRIES
@@ -87,6 +88,16 @@ class Member(AbstractBaseUser, PermissionsMixin):
         _("staff"), default=False, help_text=_("Can sign in to the admin site.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Raised to end every session and socket of this member at once, in every process: it is
+    # part of the session hash Django checks on each request (see get_session_auth_hash).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    erased_at = models.DateTimeField(
+        _("account deleted at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the member deleted their account; nothing personal is kept."),
+    )
 
     objects = MemberManager()
 
@@ -116,6 +127,16 @@ class Member(AbstractBaseUser, PermissionsMixin):
                 update_fields.add("email_key")
             kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's own hash covers the password only; with the generation in it, one UPDATE
+        # signs the member out of every session everywhere (logout, ban, account deletion).
+        return salted_hmac(
+            "community.Member.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.pseudonym
