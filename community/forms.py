@@ -113,3 +113,69 @@ class AboutForm(forms.Form):
             "Leave it empty to remove it."
         ),
     )
+
+
+class PasswordChangeForm(forms.Form):
+    """Parses a password change; `account_services.member_password_change` judges it."""
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=256,
+        help_text=_("At least 10 characters, not a common password, not all numbers."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two new passwords don't match."))
+        return data
+
+
+CONTENT_CHOICE_LABELS = [
+    ("delete", _("Delete them")),
+    ("anonymise", _("Keep them, shown as written by “Former member”")),
+]
+
+
+class AccountDeleteForm(forms.Form):
+    """Parses the account deletion form; `account_services.member_erase` judges it."""
+
+    group_messages = forms.ChoiceField(
+        label=_("Your messages in group chat rooms"),
+        choices=CONTENT_CHOICE_LABELS,
+        initial="delete",
+        widget=forms.RadioSelect,
+    )
+    forum_posts = forms.ChoiceField(
+        label=_("Your forum threads and replies"),
+        choices=CONTENT_CHOICE_LABELS,
+        initial="anonymise",
+        widget=forms.RadioSelect,
+        help_text=_("Keeping them lets the conversations you were part of stay readable."),
+    )
+    stories = forms.ChoiceField(
+        label=_("Your success stories"),
+        choices=CONTENT_CHOICE_LABELS,
+        initial="delete",
+        widget=forms.RadioSelect,
+    )
+    password = forms.CharField(
+        label=_("Your password, to confirm it's you"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

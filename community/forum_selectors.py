@@ -515,14 +515,20 @@ def forum_search(actor, raw_query) -> list[SearchHit]:
     query = clean_search_query(raw_query)
     readable = readable_categories_q(actor, prefix="category__")
     threads = _matching(
-        Thread.objects.filter(status=ContentStatus.PUBLISHED)
+        # Nothing of a member who deleted their account is found, even what they chose to
+        # keep readable in its thread (its author is then "Former member", erased too).
+        Thread.objects.filter(status=ContentStatus.PUBLISHED, author__erased_at__isnull=True)
         .filter(readable)
         .select_related("author", "category"),
         query,
         ("title", "body"),
     )[:SEARCH_MAX_RESULTS]
     posts = _matching(
-        Post.objects.filter(status=ContentStatus.PUBLISHED, thread__status=ContentStatus.PUBLISHED)
+        Post.objects.filter(
+            status=ContentStatus.PUBLISHED,
+            thread__status=ContentStatus.PUBLISHED,
+            author__erased_at__isnull=True,
+        )
         .filter(readable_categories_q(actor, prefix="thread__category__"))
         .select_related("author", "thread", "thread__category"),
         query,

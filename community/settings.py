@@ -323,6 +323,8 @@ SPECTACULAR_SETTINGS = {
     # only: daphne's HTTP layer answers a malformed multipart body with a bare 400 before any
     # view runs, which no client should be invited to meet.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # One name for the "delete or keep anonymised" choice each account-deletion field offers.
+    "ENUM_NAME_OVERRIDES": {"ErasureChoiceEnum": "community.account_services.CONTENT_CHOICES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "community.api_errors.error_responses_hook",

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from community import api, token_views
+from community import account_api, api, token_views
 from community.forms import ThrottledAdminLoginForm
 from community.views import accounts, health, pages
 from moderation import api as moderation_api
@@ -18,12 +18,8 @@ admin.site.index_title = "Administration"
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
     path("login/", accounts.ThrottledLoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("logout/", accounts.sign_out, name="logout"),
+    path("password/change/", accounts.password_change, name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -58,6 +54,9 @@ api_patterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
     path("me/about/", api.MeAboutView.as_view(), name="api-me-about"),
     path("me/tokens/", include("community.token_urls")),
+    path("me/logout/", account_api.SignOutView.as_view(), name="api-me-logout"),
+    path("me/password/", account_api.PasswordChangeView.as_view(), name="api-me-password"),
+    path("me/delete/", account_api.AccountDeleteView.as_view(), name="api-me-delete"),
     path("me/", include("moderation.member_api_urls")),
     path(
         "moderation/appeals/",
@@ -82,6 +81,7 @@ urlpatterns = [
     path("me/", accounts.me, name="me"),
     path("me/about/", accounts.me_about, name="me-about"),
     path("me/tokens/", token_views.api_tokens, name="me-tokens"),
+    path("me/delete/", accounts.account_delete, name="me-delete"),
     path("me/moderation/", include("moderation.member_urls")),
     path("moderation/", include("moderation.urls")),
     path("", include("community.forum_urls")),

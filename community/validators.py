@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 PSEUDONYM_MIN_LENGTH = 3
 PSEUDONYM_MAX_LENGTH = 30
 # Names that would let someone pass as the team, or confuse people looking for help.
+# What other members see in place of someone who deleted their account; nobody may take it.
+ERASED_PSEUDONYM = "Former member"
+ERASED_PSEUDONYM_FOLDED = "formermember"
 RESERVED_PSEUDONYMS = frozenset(
     {
         "admin",
@@ -75,7 +78,7 @@ def validate_pseudonym(value: str) -> None:
     if not any(unicodedata.category(c)[0] == "L" for c in value):
         raise ValidationError(_("Please include at least one letter."), code="digits")
     folded = re.sub(r"[\s._\-]", "", value.casefold())
-    if folded in RESERVED_PSEUDONYMS:
+    if folded in RESERVED_PSEUDONYMS or folded.startswith(ERASED_PSEUDONYM_FOLDED):
         raise ValidationError(
             _("That name is kept for the community team. Please choose another."),
             code="reserved",

@@ -79,6 +79,12 @@ def member_restricted(member_id: int) -> None:
     _send(member_channel_group(member_id), {"type": "chat.recheck"})
 
 
+def member_signed_out(member_id: int) -> None:
+    """The member's sessions ended (signed out, password changed, suspended, banned, account
+    deleted): every socket of theirs, chat or dashboard, in any process, closes with 4401."""
+    _send(member_channel_group(member_id), {"type": "member.signed_out"})
+
+
 def member_support(member_id: int, payload: dict) -> None:
     """Show a member, in every room they have open, help or a message from the moderation team
     (`payload` is the frame: `signpost` or `support`)."""

@@ -14,6 +14,8 @@ Guarantees:
 - membership is checked again on every frame, on every `chat.recheck` or
   `chat.membership_ended` event and every HEARTBEAT_SECONDS; a member who may no longer read the
   room is closed with 4403 at once;
+- when the member's sessions end (`member.signed_out`, or a changed session generation seen on
+  the heartbeat) the socket is closed with 4401;
 - replay (`?after_seq=N` and `sync`) comes from the database in seq order, with tombstones for
   messages the reader may not see, so a client's seq never has a hole it can't fill.
 """
@@ -323,12 +325,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         standing, hidden = await database_sync_to_async(recheck)(self.member, group)
         if not standing.allowed:
-            await self.shut(CloseCode.NOT_ALLOWED)
+            signed_out = standing.signed_out
+            await self.shut(CloseCode.NOT_LOGGED_IN if signed_out else CloseCode.NOT_ALLOWED)
             return
         self.hidden = hidden
         # A mute given or lifted while connected reaches the composer at once.
         until = standing.muted_until.isoformat() if standing.muted_until else None
         await self.send_json({"type": "standing", "muted_until": until})
+
+    async def member_signed_out(self, event: dict) -> None:
+        """Every session of this member ended (see community.sessions): close now."""
+        await self.shut(CloseCode.NOT_LOGGED_IN)
 
     async def chat_support(self, event: dict) -> None:
         """Help, or a supportive message from the moderation team, for this member only."""

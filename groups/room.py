@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from community.sessions import session_is_current
 from groups import presence, selectors, services
 from groups.models import PeerGroup
 from groups.permissions import can_read_messages
@@ -49,6 +50,8 @@ class Standing:
 
     allowed: bool
     muted_until: datetime | None = None
+    # The socket's session ended (signed out everywhere, password changed, account deleted).
+    signed_out: bool = False
 
 
 def standing_in(actor, group: PeerGroup) -> Standing:
@@ -129,6 +132,8 @@ def typing_check(actor, group: PeerGroup) -> tuple[bool, bool]:
 
 def recheck(actor, group: PeerGroup) -> tuple[Standing, frozenset[int]]:
     """(the actor's standing now, the members whose messages the actor hides)."""
+    if not session_is_current(actor):
+        return Standing(allowed=False, signed_out=True), frozenset()
     standing = standing_in(actor, group)
     if not standing.allowed:
         return standing, frozenset()

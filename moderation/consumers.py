@@ -11,7 +11,8 @@ Guarantees:
 - an event carries ids only. Each socket reads the item and the counts again with its owner's
   permissions, as they are in the database now: an item outside the reader's scope is never
   described, and someone who may no longer use the queue (demoted, deactivated) is closed with
-  4403 at the next event or frame;
+  4403 at the next event or frame; one whose sessions end (signed out everywhere, password
+  changed, suspended, banned, account deleted) is closed with 4401 at once;
 - every frame from the client gets an answer, and bad frames get an `error` frame while the
   socket stays open.
 
@@ -32,6 +33,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from groups.broadcast import member_channel_group
 from moderation import permissions
 from moderation.broadcast import ALL_ITEMS, group_items
 from moderation.queue_selectors import (
@@ -46,6 +48,7 @@ logger = logging.getLogger(__name__)
 # Client frames are a type and nothing else; anything much larger is not one of ours.
 MAX_FRAME_BYTES = 1024
 NOT_ALLOWED = 4403
+NOT_LOGGED_IN = 4401
 
 
 # --- reads, run in a worker thread -----------------------------------------------------------
@@ -64,11 +67,15 @@ class Standing:
         return bool(self.channel_groups)
 
 
-def _fresh(user_id: int | None):
-    """The socket's owner as the database has them now (None when gone)."""
+def _fresh(user_id: int | None, generation: int | None = None):
+    """The socket's owner as the database has them now: None when gone, or when the session
+    the socket was opened with has ended (community.sessions)."""
     if user_id is None:
         return None
-    return get_user_model().objects.filter(pk=user_id).first()
+    actor = get_user_model().objects.filter(pk=user_id).first()
+    if actor is None or (generation is not None and actor.session_generation != generation):
+        return None
+    return actor
 
 
 def _channel_groups(actor) -> frozenset[str]:
@@ -77,9 +84,11 @@ def _channel_groups(actor) -> frozenset[str]:
     return frozenset(group_items(group_id) for group_id in facilitated_group_ids(actor))
 
 
-def standing(user_id: int | None, *, item_id: int | None = None) -> Standing:
+def standing(
+    user_id: int | None, *, item_id: int | None = None, generation: int | None = None
+) -> Standing:
     """The owner's channel groups and counts now, and the item `item_id` if they may see it."""
-    actor = _fresh(user_id)
+    actor = _fresh(user_id, generation)
     if actor is None or not may_use_queue(actor):
         return Standing(channel_groups=frozenset())
     item = queue_item_payload(actor, item_id) if item_id is not None else None
@@ -107,10 +116,14 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
         self.channel_groups: frozenset[str] = frozenset()
         user = self.scope.get("user")
         self.user_id = user.pk if getattr(user, "is_authenticated", False) else None
-        now = await database_sync_to_async(standing)(self.user_id)
+        self.generation = user.session_generation if self.user_id is not None else None
+        now = await database_sync_to_async(standing)(self.user_id, generation=self.generation)
         if not now.allowed:
             await self.close(code=NOT_ALLOWED)
             return
+        # The owner's own group: told when their sessions end (community.sessions).
+        self.member_group = member_channel_group(self.user_id)
+        await self.channel_layer.group_add(self.member_group, self.channel_name)
         await self.listen_to(now.channel_groups)
         self.live = True
         await self.accept()
@@ -119,6 +132,8 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         self.live = False
         await self.listen_to(frozenset())
+        if getattr(self, "member_group", None):
+            await self.channel_layer.group_discard(self.member_group, self.channel_name)
 
     async def listen_to(self, channel_groups: frozenset[str]) -> None:
         """Join `channel_groups` and leave every other one this socket listened to."""
@@ -128,18 +143,21 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(name, self.channel_name)
         self.channel_groups = channel_groups
 
-    async def shut(self) -> None:
-        """Close with 4403 and stop listening: the owner may no longer use the queue."""
+    async def shut(self, code: int = NOT_ALLOWED) -> None:
+        """Close with 4403 and stop listening: the owner may no longer use the queue (4401:
+        their session ended)."""
         if not self.live:
             return
         self.live = False
         await self.listen_to(frozenset())
-        await self.close(code=NOT_ALLOWED)
+        await self.close(code=code)
 
     async def recheck(self, *, item_id: int | None = None) -> Standing | None:
         """Read the owner's standing again; None (and the socket closed) if it is gone. A
         facilitator given or relieved of a group hears of that group's items from now on."""
-        now = await database_sync_to_async(standing)(self.user_id, item_id=item_id)
+        now = await database_sync_to_async(standing)(
+            self.user_id, item_id=item_id, generation=self.generation
+        )
         if not now.allowed:
             await self.shut()
             return None
@@ -191,6 +209,10 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(error_frame(_("Unknown frame type. Use ping or counts.")))
 
     # -- events from the channel layer (see moderation.broadcast)
+
+    async def member_signed_out(self, event: dict) -> None:
+        """Every session of the owner ended (see community.sessions)."""
+        await self.shut(NOT_LOGGED_IN)
 
     async def queue_changed(self, event: dict) -> None:
         if not self.live:

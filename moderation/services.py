@@ -576,7 +576,8 @@ def member_sanction(
     ends_at: datetime | None = None,
 ) -> Sanction:
     """Limit what a member can do. Mutes and suspensions need an end; bans have none; only
-    warnings and mutes can be limited to one group. `submit` enforces it from now on."""
+    warnings and mutes can be limited to one group. `submit` enforces it from now on; a
+    suspension or ban also ends every session and open socket of the member at once."""
     kind, reason = member_sanction_check(
         actor=actor, member=member, kind=kind, reason=reason, group=group, ends_at=ends_at
     )
@@ -603,6 +604,11 @@ def member_sanction(
                 "ends_at": ends_at.isoformat() if ends_at else None,
             },
         )
+        if kind in (Sanction.Kind.SUSPEND, Sanction.Kind.BAN):
+            # Suspension and ban end every session and socket at once, in every process.
+            from community.sessions import member_sessions_end
+
+            member_sessions_end(member=member)
         transaction.on_commit(lambda: _tell_open_sockets(member.pk))
     return sanction
 

@@ -1,7 +1,7 @@
 """Sign-up, sign-in and the member's own account page."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -11,9 +11,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from community import selectors, services
+from community import account_services, selectors, services
 from community.context_processors import remember_signpost
-from community.forms import AboutForm, ProfileForm, SignupForm, ThrottledLoginForm
+from community.forms import (
+    AboutForm,
+    AccountDeleteForm,
+    PasswordChangeForm,
+    ProfileForm,
+    SignupForm,
+    ThrottledLoginForm,
+)
+from community.sessions import member_sessions_end
 from moderation.models import ContentStatus
 from moderation.pipeline import ContentRefused, Refusal, held_notice
 
@@ -130,9 +138,107 @@ def me_about(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Choosing a new password from the emailed link also lifts any sign-in pause."""
+    """Choosing a new password from the emailed link also lifts any sign-in pause, and ends
+    every session and open socket of the account (someone else may have been in it)."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
         services.member_login_pause_clear(member=form.user)
+        member_sessions_end(member=form.user)
         return response
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Sign out everywhere: every session and open socket of the member ends, in every
+    process, not only this browser's."""
+    if request.user.is_authenticated:
+        member_sessions_end(member=request.user)
+    logout(request)
+    messages.success(request, _("You're signed out, on this device and every other one."))
+    return redirect("home")
+
+
+def _form_errors(form, error: ValidationError, fields: dict[str, str]) -> None:
+    for field, errors in error.message_dict.items():
+        for message in errors:
+            form.add_error(fields.get(field), message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change the password; this browser stays signed in, every other session ends."""
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                member = account_services.member_password_change(
+                    actor=request.user,
+                    old_password=form.cleaned_data["old_password"],
+                    new_password=form.cleaned_data["new_password1"],
+                )
+            except ValidationError as error:
+                _form_errors(
+                    form,
+                    error,
+                    {"old_password": "old_password", "new_password": "new_password1"},
+                )
+            except account_services.PasswordCheckRefused as refused:
+                form.add_error(None, str(refused))
+                status = 429
+            else:
+                update_session_auth_hash(request, member)
+                return redirect("password_change_done")
+    return render(request, "registration/password_change_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Delete the account after the password is typed again (see member_erase)."""
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                account_services.member_erase(
+                    actor=request.user,
+                    password=data["password"],
+                    choices=account_services.ErasureChoices(
+                        group_messages=data["group_messages"],
+                        forum_posts=data["forum_posts"],
+                        stories=data["stories"],
+                    ),
+                )
+            except ValidationError as error:
+                _form_errors(
+                    form,
+                    error,
+                    {
+                        name: name
+                        for name in ("password", "group_messages", "forum_posts", "stories")
+                    },
+                )
+            except account_services.PasswordCheckRefused as refused:
+                form.add_error(None, str(refused))
+                status = 429
+                retry_after = refused.retry_after
+            else:
+                logout(request)
+                messages.success(
+                    request,
+                    _(
+                        "Your account is deleted. Thank you for being part of this community; "
+                        "we wish you well. Help is here whenever you need it."
+                    ),
+                )
+                return redirect("home")
+    response = render(request, "community/account_delete.html", {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(retry_after)
+    return response

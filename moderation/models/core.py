@@ -579,6 +579,12 @@ class ModerationActionQuerySet(models.QuerySet):
     def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
         raise AuditLogIsAppendOnly("The moderation log cannot be changed.")
 
+    def redact_personal_text(self, *, why: str) -> int:
+        """The one change the log allows: when a member deletes their account (or retention
+        purges removed content), rows keep the fact of each action (who acted, what, when, on
+        which item) but lose their free text, which may quote the member. Returns the count."""
+        return super().update(reason="", details={"redacted": why})
+
 
 class ModerationAction(models.Model):
     """One line of the audit log: who did what to whom, and why. Rows are only ever added."""
@@ -609,6 +615,8 @@ class ModerationAction(models.Model):
         CRISIS_STEP = "crisis_step", _("crisis checklist step recorded")
         SUPPORT_SENT = "support_sent", _("supportive message sent to a member")
         TEMPLATE_CHANGED = "template_changed", _("message template changed")
+        ACCOUNT_ERASED = "account_erased", _("account deleted by its member")
+        CONTENT_PURGED = "content_purged", _("removed content purged after the retention period")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -39,6 +39,7 @@ from tests.api.conftest import (
     settled,
 )
 from tests.community.forum_helpers import join, make_post
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -467,6 +468,14 @@ CASES = [
         "A 204 404 404 404",
         lambda w: {"token_id": w.token.pk},
     ),
+    Case("post", "/api/v1/me/logout/", "A 204 204 204 204"),
+    Case(
+        "post",
+        "/api/v1/me/password/",
+        "A 204 204 204 204",
+        body={"old_password": TEST_PASSWORD, "new_password": "a quiet harbour at dawn"},
+    ),
+    Case("post", "/api/v1/me/delete/", "A 200 200 200 200", body={"password": TEST_PASSWORD}),
     Case("get", "/api/v1/me/reports/", "A 200 200 200 200"),
     Case("get", "/api/v1/me/moderation/", "A 200 200 200 200"),
     Case("get", "/api/v1/me/appeals/", "A 200 200 200 200"),
@@ -750,6 +759,8 @@ def test_role_matrix(world, case: Case, actor: str):
 
 
 TOKEN_PATHS = ("/api/v1/me/tokens/", "/api/v1/me/tokens/{token_id}/")
+# A token alone may not manage tokens, change the password or delete the account.
+SESSION_ONLY_PATHS = (*TOKEN_PATHS, "/api/v1/me/password/", "/api/v1/me/delete/")
 
 
 def _token_cases():
@@ -760,13 +771,13 @@ def _token_cases():
 
 @pytest.mark.parametrize(("case", "actor"), list(_token_cases()))
 def test_role_matrix_with_a_bearer_token(world, case: Case, actor: str):
-    """The same answers with an API token, except that a token may not manage tokens."""
+    """The same answers with an API token, except for the session-only operations."""
     user = world.actors[actor]
     _token, secret = tokens.api_token_create(owner=user, name="Matrix client")
     client = api_client(enforce_csrf_checks=True)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     response = _request(world, case, user, client)
-    if case.path in TOKEN_PATHS:
+    if case.path in SESSION_ONLY_PATHS:
         assert assert_error(response, 403)["code"] == "permission_denied"
         return
     _check(response, case.expected(actor))

@@ -19,7 +19,7 @@ from moderation import services as moderation_services
 from moderation.models import ContentStatus, QueueItem, ReplyTemplate, SupportMessage
 from tests.community.forum_helpers import make_category, make_post, make_thread
 from tests.community.story_helpers import make_story
-from tests.factories import GroupFactory, MemberFactory, MembershipFactory
+from tests.factories import TEST_PASSWORD, GroupFactory, MemberFactory, MembershipFactory
 
 API = "/api/v1"
 REMOVAL = "This shares someone else's private details, which isn't safe here."
@@ -357,6 +357,29 @@ OPS = [
     ),
     Op("POST", "/me/tokens/", "member", {"name": "Laptop"}, text=("name",), required=("name",)),
     Op("DELETE", "/me/tokens/{token}/", "member"),
+    Op("POST", "/me/logout/", "member"),
+    Op(
+        "POST",
+        "/me/password/",
+        "member",
+        {"old_password": TEST_PASSWORD, "new_password": "a quiet harbour at dawn"},
+        text=("old_password", "new_password"),
+        required=("old_password", "new_password"),
+    ),
+    Op(
+        "POST",
+        "/me/delete/",
+        "member",
+        {
+            "password": TEST_PASSWORD,
+            "group_messages": "delete",
+            "forum_posts": "anonymise",
+            "stories": "delete",
+        },
+        text=("password",),
+        choices=("group_messages", "forum_posts", "stories"),
+        required=("password",),
+    ),
     Op(
         "POST",
         "/me/support-messages/read/",

@@ -27,7 +27,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from groups.models import ChatMessage
-from tests.factories import GroupFactory, MemberFactory, MembershipFactory
+from tests.factories import TEST_PASSWORD, GroupFactory, MemberFactory, MembershipFactory
 from tests.fixtures.servers import (
     DAPHNE_START_TIMEOUT_SECONDS,
     LOOPBACK,
@@ -416,3 +416,151 @@ def test_presence_updates_from_two_processes_at_once_are_never_lost(redis_server
 
     assert len(online) == 2 * count
     assert after == tuple(f"p1-m{number:03}" for number in range(count))
+
+
+# --- sessions end everywhere (issue 10: logout, password change, suspension, ban) ------------
+
+
+def _http(server: LiveServer, method: str, path: str, cookie: str, body: dict | None = None):
+    """A request as a browser makes it: the session cookie, and for a POST the CSRF cookie and
+    header it would have. Returns (status, headers)."""
+    import urllib.error
+    import urllib.request
+
+    headers = {"Cookie": cookie, "Origin": server.url, "Referer": server.url + "/"}
+    data = None
+    if method == "POST":
+        token = "a" * 32
+        headers["Cookie"] = f"{cookie}; csrftoken={token}"
+        headers["X-CSRFToken"] = token
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(body or {}).encode()
+    request = urllib.request.Request(server.url + path, data=data, headers=headers, method=method)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+async def _closed_with(socket: ClientConnection, timeout: float) -> int | None:
+    """The close code the server sends within `timeout` seconds (frames on the way skipped)."""
+
+    async def until_closed():
+        try:
+            async for _frame in socket:
+                pass
+        except ConnectionClosed:
+            pass
+        return socket.close_code
+
+    return await asyncio.wait_for(until_closed(), timeout)
+
+
+async def _open_room(server: LiveServer, cookie: str, slug: str) -> ClientConnection:
+    socket = await connect(
+        f"{server.ws_url}/ws/groups/{slug}/",
+        origin=server.url,
+        additional_headers={"Cookie": cookie},
+        open_timeout=10,
+    )
+    hello = json.loads(await asyncio.wait_for(socket.recv(), 10))
+    assert hello["type"] == "hello", hello
+    return socket
+
+
+async def _refused_code(server: LiveServer, cookie: str, slug: str) -> int | None:
+    socket = await connect(
+        f"{server.ws_url}/ws/groups/{slug}/",
+        origin=server.url,
+        additional_headers={"Cookie": cookie},
+        open_timeout=10,
+    )
+    return await _closed_with(socket, 10)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("how", ["sign_out", "password_change"])
+async def test_signing_out_or_changing_the_password_closes_sockets_in_both_processes(
+    servers, room_of_five, how
+):
+    group, people = room_of_five
+    (_member, cookie), (_other, other_cookie) = people[:2]
+    on_first = await _open_room(servers[0], cookie, group.slug)
+    on_second = await _open_room(servers[1], cookie, group.slug)
+    bystander = await _open_room(servers[1], other_cookie, group.slug)
+    try:
+        started = asyncio.get_running_loop().time()
+        if how == "sign_out":
+            status, _ = await asyncio.to_thread(
+                _http, servers[0], "POST", "/api/v1/me/logout/", cookie
+            )
+        else:
+            status, _ = await asyncio.to_thread(
+                _http,
+                servers[0],
+                "POST",
+                "/api/v1/me/password/",
+                cookie,
+                {"old_password": TEST_PASSWORD, "new_password": "a quiet harbour at dawn"},
+            )
+        assert status == 204
+        codes = await asyncio.gather(_closed_with(on_first, 5), _closed_with(on_second, 5))
+        assert codes == [4401, 4401]
+        assert asyncio.get_running_loop().time() - started < 5
+        # The session is gone in every process: pages and sockets treat it as a visitor.
+        status, headers = await asyncio.to_thread(_http, servers[1], "GET", "/me/", cookie)
+        assert status == 302 and "/accounts/login/" in headers["Location"]
+        assert await _refused_code(servers[1], cookie, group.slug) == 4401
+        # Someone else's socket is untouched.
+        await bystander.send(json.dumps({"type": "sync", "after_seq": 0}))
+        assert bystander.close_code is None
+    finally:
+        for socket in (on_first, on_second, bystander):
+            await socket.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("kind", ["suspend", "ban"])
+async def test_suspension_and_ban_close_sockets_in_both_processes(
+    servers, redis_server, room_of_five, kind
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation import services as moderation_services
+
+    group, people = room_of_five
+    (member, cookie), (moderator, _cookie_m) = people[:2]
+    on_first = await _open_room(servers[0], cookie, group.slug)
+    on_second = await _open_room(servers[1], cookie, group.slug)
+    try:
+
+        def sanction() -> None:
+            # Acting from this (third) process, through the Redis layer the servers share.
+            type(moderator).objects.filter(pk=moderator.pk).update(is_moderator=True)
+            moderator.is_moderator = True
+            with override_settings(**_settings_with_redis(redis_server.url)):
+                moderation_services.member_sanction(
+                    actor=moderator,
+                    member=member,
+                    kind=kind,
+                    reason="Taking a break for everyone's safety.",
+                    ends_at=timezone.now() + timedelta(days=1) if kind == "suspend" else None,
+                )
+
+        await database_sync_to_async(sanction)()
+        codes = await asyncio.gather(_closed_with(on_first, 5), _closed_with(on_second, 5))
+        assert codes == [4401, 4401]
+        status, _headers = await asyncio.to_thread(_http, servers[0], "GET", "/me/", cookie)
+        assert status == 302
+    finally:
+        for socket in (on_first, on_second):
+            await socket.close()
