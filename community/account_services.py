@@ -30,7 +30,6 @@ from community.sessions import member_sessions_end
 from community.validators import ERASED_PSEUDONYM, identity_key
 from moderation.models import (
     Appeal,
-    ContentRevision,
     ContentStatus,
     ModerationAction,
     QueueItem,
@@ -39,6 +38,7 @@ from moderation.models import (
     Signpost,
 )
 from moderation.models.dashboard import CrisisStep, QueueNote, SupportMessage
+from moderation.retention import moderation_context_scrub, refs_q
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,6 @@ CONTENT_CHOICES = (DELETE, ANONYMISE)
 ERASED_QUEUE_NOTE = gettext_noop(
     "The member deleted their account; their words were erased at their request."
 )
-DELETED_THREAD_TITLE = gettext_noop("Deleted thread")
-DELETED_STORY_TITLE = gettext_noop("Deleted story")
 
 
 class PasswordCheckRefused(Exception):
@@ -217,13 +215,6 @@ def _content_refs(member: Member) -> list[tuple[int, list[int]]]:
     return refs
 
 
-def _refs_q(refs: list[tuple[int, list[int]]], prefix: str = "") -> Q:
-    match = Q(pk__in=[])
-    for content_type_id, ids in refs:
-        match |= Q(**{f"{prefix}content_type_id": content_type_id, f"{prefix}object_id__in": ids})
-    return match
-
-
 def _chat_message_model():
     from groups.models import ChatMessage  # groups builds on community
 
@@ -231,28 +222,24 @@ def _chat_message_model():
 
 
 def _erase_moderation_context(member: Member, refs, report: ErasureReport) -> None:
-    items = QueueItem.objects.filter(_refs_q(refs) | Q(member=member))
-    item_ids = list(items.values_list("pk", flat=True))
-    report.add(
-        "queue_items_kept_without_text",
-        QueueItem.objects.filter(pk__in=item_ids).update(
-            snapshot="", detail=ERASED_QUEUE_NOTE, resolution_note=""
-        ),
+    counts = moderation_context_scrub(
+        refs=refs, queue_detail=ERASED_QUEUE_NOTE, why="account_erased"
     )
+    for key, number in counts.items():
+        report.add(key, number)
+    # Items about the member rather than one of their texts (a report of their profile).
+    items = QueueItem.objects.filter(member=member)
+    item_ids = list(items.values_list("pk", flat=True))
+    items.update(snapshot="", detail=ERASED_QUEUE_NOTE, resolution_note="")
     QueueNote.objects.filter(queue_item_id__in=item_ids).update(text="")
     CrisisStep.objects.filter(queue_item_id__in=item_ids).update(note="")
-    # Reports keep their reason and outcome; the words (theirs, or quoting them) go.
+    # What they wrote to or about others, and what moderators wrote to them.
     report.add("reports_made", Report.objects.filter(reporter=member).update(note=""))
-    Report.objects.filter(_refs_q(refs)).update(note="")
     Sanction.objects.filter(member=member).update(reason="", lift_reason="")
     Appeal.objects.filter(appellant=member).update(text="", decision_note="")
-    report.add("revisions", ContentRevision.objects.filter(_refs_q(refs)).delete()[0])
-    report.add(
-        "signposts",
-        Signpost.objects.filter(Q(member=member) | _refs_q(refs)).delete()[0],
-    )
+    report.add("signposts", Signpost.objects.filter(Q(member=member) | refs_q(refs)).delete()[0])
     report.add("support_messages", SupportMessage.objects.filter(member=member).update(text=""))
-    audit = ModerationAction.objects.filter(Q(actor=member) | Q(member=member) | _refs_q(refs))
+    audit = ModerationAction.objects.filter(Q(actor=member) | Q(member=member))
     report.add("audit_rows_redacted", audit.redact_personal_text(why="account_erased"))
 
 
@@ -260,15 +247,11 @@ def _erase_content(
     member: Member, former: Member, choices: ErasureChoices, report: ErasureReport
 ) -> None:
     now = timezone.now()
-    blank = {
-        "body": "",
-        "body_html": "",
-        "content_warning": "",
-        "removal_reason": "",
-        "screening": {},
-        "status": ContentStatus.DELETED,
-        "edited_at": now,
-    }
+    taken_down = {"status": ContentStatus.DELETED, "taken_down_at": now, "purged_at": now}
+
+    def blank(model) -> dict:
+        return {**model.purged_values(), **taken_down}
+
     ChatMessage = _chat_message_model()
     messages = ChatMessage.objects.filter(author=member)
     if choices.group_messages == DELETE:
@@ -277,7 +260,10 @@ def _erase_content(
             .order_by("-pk")
             .values_list("pk", flat=True)[:500]
         )
-        report.add("chat_messages_deleted", messages.update(author=former, local_id="", **blank))
+        report.add(
+            "chat_messages_deleted",
+            messages.update(author=former, local_id="", **blank(ChatMessage)),
+        )
         transaction.on_commit(lambda: _tell_rooms_removed(live))
     else:
         report.add(
@@ -288,8 +274,7 @@ def _erase_content(
     for model, name in ((Thread, "forum_threads"), (Post, "forum_posts")):
         rows = model.objects.filter(author=member)
         if choices.forum_posts == DELETE:
-            extra = {"title": DELETED_THREAD_TITLE} if model is Thread else {}
-            report.add(f"{name}_deleted", rows.update(author=former, **blank, **extra))
+            report.add(f"{name}_deleted", rows.update(author=former, **blank(model)))
         else:
             report.add(f"{name}_anonymised", rows.update(author=former, screening={}))
 
@@ -297,14 +282,7 @@ def _erase_content(
     if choices.stories == DELETE:
         report.add(
             "stories_deleted",
-            stories.update(
-                author=former,
-                title=DELETED_STORY_TITLE,
-                state=Story.State.DELETED,
-                is_featured=False,
-                return_note="",
-                **blank,
-            ),
+            stories.update(author=former, state=Story.State.DELETED, **blank(Story)),
         )
     else:
         report.add(

@@ -260,8 +260,8 @@ def content_delete(*, reader: Reader, content: Thread | Post) -> Thread | Post:
         if current.status not in permissions.OPEN_STATUSES:
             return current
         current.status = ContentStatus.DELETED
-        current.edited_at = timezone.now()
-        current.save(update_fields=["status", "edited_at"])
+        current.edited_at = current.taken_down_at = timezone.now()
+        current.save(update_fields=["status", "edited_at", "taken_down_at"])
     return current
 
 

@@ -239,6 +239,7 @@ def member_about_update(*, actor: Member, text: str) -> Submission:
         about.status = decision.status
         about.screening = decision.screening_record
         about.removal_reason = ""
+        about.taken_down_at = about.purged_at = None
         if existing is not None:
             about.edited_at = timezone.now()
         about.save()
@@ -249,6 +250,7 @@ def member_about_update(*, actor: Member, text: str) -> Submission:
 
 def member_about_delete(*, actor: Member) -> None:
     """Take down your own profile text. Kept (as deleted) for the moderation record."""
+    now = timezone.now()
     ProfileText.objects.filter(author=actor).exclude(status=ContentStatus.DELETED).update(
-        status=ContentStatus.DELETED, edited_at=timezone.now()
+        status=ContentStatus.DELETED, edited_at=now, taken_down_at=now
     )

@@ -331,6 +331,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Retention: the words of removed and deleted content, and their moderation context, are
+# purged this many days after they were taken down (`manage.py purge_removed_content`).
+RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "90"))
+
 # Community rules that later features read.
 GUIDELINES_VERSION = "2026-11"
 

@@ -156,8 +156,8 @@ def story_delete(*, actor, story: Story) -> Story:
         current.state = Story.State.DELETED
         current.status = state_status(current.state)
         current.is_featured = False
-        current.edited_at = timezone.now()
-        current.save(update_fields=["state", "status", "is_featured", "edited_at"])
+        current.edited_at = current.taken_down_at = timezone.now()
+        current.save(update_fields=["state", "status", "is_featured", "edited_at", "taken_down_at"])
         moderation_services.queue_items_close_for(
             actor=actor,
             content=current,

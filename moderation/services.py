@@ -363,7 +363,10 @@ def content_remove(*, actor, content: ModeratedContent, reason: str) -> Moderate
         previous = content.status
         content.status = ContentStatus.REMOVED
         content.removal_reason = reason
-        content.save(update_fields=["status", "removal_reason", *content.before_remove()])
+        content.taken_down_at = timezone.now()
+        content.save(
+            update_fields=["status", "removal_reason", "taken_down_at", *content.before_remove()]
+        )
         _resolve_open_items(
             actor=actor, content=content, resolution=QueueItem.Resolution.REMOVED, note=reason
         )
@@ -390,7 +393,10 @@ def content_restore(*, actor, content: ModeratedContent, note: str = "") -> Mode
             raise ModerationConflict(_("Only content a moderator removed can be restored."))
         content.status = ContentStatus.PUBLISHED
         content.removal_reason = ""
-        content.save(update_fields=["status", "removal_reason", *content.before_publish()])
+        content.taken_down_at = None
+        content.save(
+            update_fields=["status", "removal_reason", "taken_down_at", *content.before_publish()]
+        )
         _audit(
             actor=actor,
             verb=ModerationAction.Verb.CONTENT_RESTORED,

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from community.markup import MAX_TITLE_LENGTH
 from moderation.models import ModeratedContent
@@ -84,6 +85,8 @@ class Category(models.Model):
 
 class Thread(ModeratedContent):
     """A conversation in a category. Its own text is the opening post."""
+
+    PURGED_TITLE = gettext_noop("Removed thread")
 
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="threads", verbose_name=_("category")

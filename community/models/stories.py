@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from community.markup import MAX_TITLE_LENGTH
 from moderation.models import ContentStatus, ModeratedContent
@@ -33,6 +34,12 @@ class StoryTag(models.Model):
 
 class Story(ModeratedContent):
     """A member's success story."""
+
+    PURGED_TITLE = gettext_noop("Removed story")
+
+    @classmethod
+    def purged_values(cls) -> dict:
+        return {**super().purged_values(), "return_note": "", "is_featured": False}
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft: not sent for review yet")

@@ -49,9 +49,30 @@ class ModeratedContent(models.Model):
     screening = models.JSONField(_("screening result"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("written at"), default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    # When it was removed by a moderator or deleted by its author (retention counts from here),
+    # and when its words were purged (moderation.retention, account deletion).
+    taken_down_at = models.DateTimeField(_("taken down at"), null=True, blank=True, editable=False)
+    purged_at = models.DateTimeField(_("words purged at"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+    # What purging leaves in each text field: the row stays (a chat seq, a thread's replies and
+    # the moderation record need it), the words go.
+    PURGED_TITLE = ""
+
+    @classmethod
+    def purged_values(cls) -> dict:
+        values = {
+            "body": "",
+            "body_html": "",
+            "content_warning": "",
+            "removal_reason": "",
+            "screening": {},
+        }
+        if cls.PURGED_TITLE:
+            values["title"] = cls.PURGED_TITLE
+        return values
 
     @property
     def is_published(self) -> bool:

@@ -26,33 +26,55 @@ def _migrate(targets) -> None:
     executor.migrate(targets)
 
 
-# Rolling moderation back to 0008 rolls back community's later migrations too (they depend on
-# it); the members this test makes are today's, so their later columns are put back meanwhile.
-LATER_MEMBER_FIELDS = ("session_generation", "erased_at")
+# Rolling moderation back to 0008 rolls back later migrations of other apps too (they depend on
+# it); the rows this test makes are today's models, so their later columns are put back
+# meanwhile, and taken away again before migrating forward.
+ADDED_COLUMNS: list = []
 
 
-def _member_fields(add: bool) -> None:
-    from community.models import Member
+def _columns(model) -> set[str]:
+    with connection.cursor() as cursor:
+        return {
+            column.name
+            for column in connection.introspection.get_table_description(
+                cursor, model._meta.db_table
+            )
+        }
 
-    for name in LATER_MEMBER_FIELDS:
-        with connection.cursor() as cursor:
-            table = connection.introspection.get_table_description(cursor, Member._meta.db_table)
-        if (name in {column.name for column in table}) is add:
-            continue  # SQLite rebuilds the whole table from the model on the first change
-        with connection.schema_editor() as editor:
-            field = Member._meta.get_field(name)
-            (editor.add_field if add else editor.remove_field)(Member, field)
+
+def _later_columns_add() -> None:
+    from django.apps import apps
+
+    tables = set(connection.introspection.table_names())
+    for model in apps.get_models():
+        if model._meta.db_table not in tables:
+            continue
+        while missing := [
+            field
+            for field in model._meta.local_concrete_fields
+            if field.column not in _columns(model)
+        ]:
+            # SQLite rebuilds the whole table from today's model when it adds a NOT NULL
+            # column, which brings the other missing columns with it: add such a one first.
+            field = min(missing, key=lambda field: field.null)
+            with connection.schema_editor() as editor:
+                editor.add_field(model, field)
+            ADDED_COLUMNS.extend((model, each) for each in missing)
 
 
 def _migrate_forward() -> None:
-    _member_fields(add=False)
+    while ADDED_COLUMNS:
+        model, field = ADDED_COLUMNS.pop()
+        if field.column in _columns(model):
+            with connection.schema_editor() as editor:
+                editor.remove_field(model, field)
     _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.fixture
 def at_0008():
     _migrate(BEFORE)
-    _member_fields(add=True)
+    _later_columns_add()
     migrated = []
     try:
         yield migrated
