@@ -109,11 +109,7 @@ class AccountDeleteView(APIView):
             report = account_services.member_erase(
                 actor=request.user,
                 password=data["password"],
-                choices=account_services.ErasureChoices(
-                    group_messages=data["group_messages"],
-                    forum_posts=data["forum_posts"],
-                    stories=data["stories"],
-                ),
+                choices=account_services.ErasureChoices.from_data(data),
             )
         except ValidationError as error:
             raise _as_api_error(error) from error

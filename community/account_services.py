@@ -125,6 +125,12 @@ class ErasureChoices:
     forum_posts: str = ANONYMISE
     stories: str = DELETE
 
+    @classmethod
+    def from_data(cls, data: dict) -> ErasureChoices:
+        """The choices a form or serializer parsed (missing ones keep their defaults)."""
+        names = ("group_messages", "forum_posts", "stories")
+        return cls(**{name: data[name] for name in names if data.get(name)})
+
     def errors(self) -> dict[str, list[str]]:
         wrong = _("Please choose to delete these or keep them without your name.")
         return {

@@ -209,11 +209,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
                 account_services.member_erase(
                     actor=request.user,
                     password=data["password"],
-                    choices=account_services.ErasureChoices(
-                        group_messages=data["group_messages"],
-                        forum_posts=data["forum_posts"],
-                        stories=data["stories"],
-                    ),
+                    choices=account_services.ErasureChoices.from_data(data),
                 )
             except ValidationError as error:
                 _form_errors(
