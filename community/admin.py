@@ -60,8 +60,16 @@ class MemberAdmin(UserAdmin):
     form = MemberChangeForm
     add_form = MemberCreationForm
     ordering = ["pseudonym"]
-    list_display = ["pseudonym", "country", "is_moderator", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_moderator", "is_staff", "is_active", "country"]
+    list_display = [
+        "pseudonym",
+        "country",
+        "is_moderator",
+        "is_staff",
+        "is_active",
+        "date_joined",
+        "erased_at",
+    ]
+    list_filter = ["is_moderator", "is_staff", "is_active", "country", "erased_at"]
     search_fields = ["pseudonym", "email"]
     readonly_fields = [
         "date_joined",
@@ -69,6 +77,7 @@ class MemberAdmin(UserAdmin):
         "guidelines_accepted_at",
         "guidelines_version",
         "adult_confirmed_at",
+        "erased_at",
     ]
     fieldsets = [
         (None, {"fields": ["pseudonym", "email", "password"]}),
@@ -81,7 +90,7 @@ class MemberAdmin(UserAdmin):
             _("Access"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Dates"), {"fields": ["date_joined", "last_login"]}),
+        (_("Dates"), {"fields": ["date_joined", "last_login", "erased_at"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["pseudonym", "email", "password1", "password2"]}),
