@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "community.privacy_middleware.PrivacyHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -328,6 +329,10 @@ SPECTACULAR_SETTINGS = {
         "community.api_errors.error_responses_hook",
     ],
 }
+
+# Content removed by moderators, and the moderation notes about it, are purged after this many
+# days; the privacy page (/privacy/) tells members this number.
+RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "90"))
 
 # Community rules that later features read.
 GUIDELINES_VERSION = "2026-11"
