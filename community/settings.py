@@ -337,10 +337,14 @@ RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "90"))
 # Community rules that later features read.
 GUIDELINES_VERSION = "2026-11"
 
+# Nothing a member writes may reach a log (tests/community/test_no_health_text_in_logs.py):
+# django.template's DEBUG records carry the whole template context in their traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"drop_template_context": {"()": "community.log_filters.DropTemplateContext"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.template": {"filters": ["drop_template_context"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
