@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "community.privacy_middleware.PrivacyHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -333,15 +334,20 @@ SPECTACULAR_SETTINGS = {
 
 # Retention: the words of removed and deleted content, and their moderation context, are
 # purged this many days after they were taken down (`manage.py purge_removed_content`).
+# The privacy page (/privacy/) tells members this number.
 RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "90"))
 
 # Community rules that later features read.
 GUIDELINES_VERSION = "2026-11"
 
+# Nothing a member writes may reach a log (tests/community/test_no_health_text_in_logs.py):
+# django.template's DEBUG records carry the whole template context in their traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"drop_template_context": {"()": "community.log_filters.DropTemplateContext"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.template": {"filters": ["drop_template_context"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 

@@ -78,6 +78,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("help/", pages.crisis_help, name="help"),
     path("guidelines/", pages.guidelines, name="guidelines"),
+    path("privacy/", pages.privacy, name="privacy"),
     path("me/", accounts.me, name="me"),
     path("me/about/", accounts.me_about, name="me-about"),
     path("me/tokens/", token_views.api_tokens, name="me-tokens"),

@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import forum_permissions, forum_selectors, forum_services
@@ -175,12 +175,6 @@ def _thread_target(request: HttpRequest, thread_id: int) -> Target:
 def _post_target(request: HttpRequest, post_id: int) -> Target:
     post, reader = forum_selectors.get_post_for(request.user, post_id)
     return Target(content=post, thread=post.thread, reader=reader)
-
-
-def _page_base(**params) -> str:
-    """The start of a pagination link: "?" or "?q=words&"."""
-    query = urlencode({key: value for key, value in params.items() if value})
-    return f"?{query}&" if query else "?"
 
 
 # --- categories -------------------------------------------------------------------------------
@@ -596,18 +590,23 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
 # --- search -----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
+@never_cache
 def search(request: HttpRequest) -> HttpResponse:
-    """Search the threads and replies the reader may read. Unusable words get a kind note."""
-    query = request.GET.get("q")
+    """Search the threads and replies the reader may read. Unusable words get a kind note.
+
+    The site's own search form and its page links send the words by POST, so what a person
+    searched for ("panic attacks") stays out of the address bar, browser history, proxy and
+    server logs and the Referer header. GET still answers old links and bookmarks."""
+    data = request.POST if request.method == "POST" else request.GET
+    query = data.get("q")
     context = {"query": query or "", "page": None, "problem": ""}
     if query is not None:
-        number = forum_selectors.page_number(request.GET.get("page"))
+        number = forum_selectors.page_number(data.get("page"))
         try:
             context["page"] = forum_selectors.search_page(request.user, query, number)
         except forum_selectors.SearchQueryInvalid as invalid:
             context["problem"] = str(invalid)
-        context["page_base"] = _page_base(q=query)
     return render(request, "forums/search.html", context)
 
 

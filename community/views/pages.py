@@ -1,5 +1,6 @@
-"""Public pages: home, community guidelines, crisis help."""
+"""Public pages: home, community guidelines, privacy, crisis help."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -22,6 +23,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def guidelines(request: HttpRequest) -> HttpResponse:
     return render(request, "community/guidelines.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What we store, who can see it, how long we keep it, and how to take it or delete it."""
+    return render(request, "community/privacy.html", {"retention_days": settings.RETENTION_DAYS})
 
 
 def crisis_help(request: HttpRequest) -> HttpResponse:

@@ -530,12 +530,12 @@ def test_facilitator_moderates_their_group_forum(db):
 
 
 def test_search_shows_titles_snippets_and_authors(thread, post):
-    response = client_for(None).get("/forums/search/", {"q": "opening words"})
+    response = client_for(None).post("/forums/search/", {"q": "opening words"})
     text = page_text(response)
     assert '<a href="/forums/threads/' in text
     assert "The opening words here." in text
     assert "by Wren Writer" in text
-    replies = page_text(client_for(None).get("/forums/search/", {"q": "first reply"}))
+    replies = page_text(client_for(None).post("/forums/search/", {"q": "first reply"}))
     assert f'href="/forums/posts/{post.pk}/"' in replies
     assert "Reply in “Waiting tonight”" in replies
 
@@ -543,7 +543,7 @@ def test_search_shows_titles_snippets_and_authors(thread, post):
 def test_unusable_search_words_get_a_kind_note_not_an_error(db):
     client = client_for(None)
     for query in ("x", " ", "w" * 201):
-        response = client.get("/forums/search/", {"q": query})
+        response = client.post("/forums/search/", {"q": query})
         assert response.status_code == 200, query
         assert 'id="search-problem"' in response.content.decode()
         assert 'aria-describedby="search-problem"' in response.content.decode()
@@ -552,14 +552,36 @@ def test_unusable_search_words_get_a_kind_note_not_an_error(db):
     assert "search-problem" not in plain.content.decode()
 
 
-def test_search_results_are_paginated_with_the_query_kept(public, writer):
+def test_search_results_are_paginated_by_post_forms_carrying_the_query(public, writer):
     for number in range(21):
         make_thread(public, writer, title=f"Evening walk {number}", body="A calm evening walk.")
-    first = client_for(None).get("/forums/search/", {"q": "evening"})
-    assert "?q=evening&amp;page=2" in first.content.decode()
-    second = client_for(None).get("/forums/search/", {"q": "evening", "page": "2"})
+    first = client_for(None).post("/forums/search/", {"q": "evening"}).content.decode()
+    assert '<input type="hidden" name="q" value="evening">' in first
+    assert '<input type="hidden" name="page" value="2">' in first
+    assert "q=evening" not in first
+    second = client_for(None).post("/forums/search/", {"q": "evening", "page": "2"})
     assert second.status_code == 200
-    assert client_for(None).get("/forums/search/", {"q": "evening", "page": "3"}).status_code == 404
+    assert "Evening walk 0" in page_text(second)
+    third = client_for(None).post("/forums/search/", {"q": "evening", "page": "3"})
+    assert third.status_code == 404
+
+
+def test_search_form_sends_the_words_by_post_so_they_stay_out_of_addresses(public, writer):
+    make_thread(public, writer, title="Panic at night", body="Panic attacks at night.")
+    for path in ("/forums/", "/forums/search/"):
+        content = client_for(None).get(path).content.decode()
+        assert '<form method="post" action="/forums/search/"' in content, path
+        assert 'name="csrfmiddlewaretoken"' in content, path
+    results = client_for(None).post("/forums/search/", {"q": "panic attacks"})
+    assert "panic attacks" not in results.content.decode().split("</title>")[0]
+    assert "no-store" in results["Cache-Control"]
+
+
+def test_old_search_links_by_get_still_work(public, writer):
+    make_thread(public, writer, title="Morning pages", body="Writing morning pages helps.")
+    response = client_for(None).get("/forums/search/", {"q": "morning pages"})
+    assert response.status_code == 200
+    assert "Morning pages" in page_text(response)
 
 
 def test_new_thread_lands_on_its_page_and_in_the_list(public, reader_member):

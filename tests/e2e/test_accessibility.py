@@ -13,6 +13,7 @@ from tests.e2e.conftest import assert_accessible, log_in
         "/help/",
         "/help/?country=US",
         "/guidelines/",
+        "/privacy/",
         "/accounts/signup/",
         "/accounts/login/",
     ],
