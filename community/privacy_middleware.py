@@ -10,6 +10,7 @@ API tokens are read by DRF inside the view, later than this middleware, so a req
 as private as soon as it carries an `Authorization` header, whether or not the token is good.
 """
 
+from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 from django.utils.deprecation import MiddlewareMixin
 
@@ -39,14 +40,19 @@ def is_private_request(request) -> bool:
         return True
     if "HTTP_AUTHORIZATION" in request.META:
         return True
+    # A session cookie may belong to a member even when the answer came before
+    # AuthenticationMiddleware ran (an added-slash redirect, a refused host).
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return True
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
 
 
 class PrivacyHeadersMiddleware(MiddlewareMixin):
     """Adds `Cache-Control: no-store` to private responses and the Permissions-Policy and
-    Cross-Origin-Resource-Policy headers to all of them. Goes after AuthenticationMiddleware,
-    which sets `request.user`. MiddlewareMixin runs `process_response` in a thread for async
+    Cross-Origin-Resource-Policy headers to all of them. Goes near the top of MIDDLEWARE, so
+    answers made by the middleware below it (redirects, refusals) get the headers too; it reads
+    `request.user` only if AuthenticationMiddleware has set it. MiddlewareMixin runs `process_response` in a thread for async
     views (the health check), where reading the lazy `request.user` may query the database."""
 
     def process_response(self, request, response):

@@ -259,6 +259,19 @@ def test_error_answers_send_the_headers(world):
     assert_security_headers(missing, "404")
 
 
+def test_answers_made_before_the_view_send_the_headers_too(world):
+    # The added-slash redirect comes from CommonMiddleware, before sign-in is read: a member's
+    # session cookie is enough to keep it out of caches.
+    redirect = client_for(world["member"]).get("/me")
+    assert redirect.status_code == 301
+    assert_security_headers(redirect, "301")
+    assert_no_store(redirect, "301")
+    # A host the site doesn't serve.
+    refused = client_for(world["member"]).get("/", headers={"host": "elsewhere.example"})
+    assert refused.status_code == 400
+    assert_no_store(refused, "400 bad host")
+
+
 def test_a_view_that_set_its_own_no_store_keeps_it(world):
     response = client_for(world["member"]).post(reverse("me-tokens"), {"name": "laptop"})
     assert response.status_code == 200
