@@ -52,7 +52,7 @@ class _ClaimLost(Exception):
     """Another builder took the export over (this one had stopped beating)."""
 
 
-def _available_hours() -> int:
+def available_hours() -> int:
     return int(getattr(settings, "DATA_EXPORT_HOURS", 48))
 
 
@@ -193,7 +193,7 @@ def data_export_build(*, export_id: int) -> None:
             size_bytes=out.size,
             heartbeat_at=finished,
             finished_at=finished,
-            expires_at=finished + timedelta(hours=_available_hours()),
+            expires_at=finished + timedelta(hours=available_hours()),
         )
         if not stored:
             raise _ClaimLost
@@ -260,7 +260,7 @@ def data_export_purge_expired(*, now: datetime | None = None, dry_run: bool = Fa
         Q(expires_at__lte=now)
         | Q(
             state=DataExport.State.FAILED,
-            created_at__lte=now - timedelta(hours=_available_hours()),
+            created_at__lte=now - timedelta(hours=available_hours()),
         )
     )
     if dry_run:
