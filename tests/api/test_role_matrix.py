@@ -467,6 +467,20 @@ CASES = [
         "A 204 404 404 404",
         lambda w: {"token_id": w.token.pk},
     ),
+    Case("get", "/api/v1/me/exports/", "A 200 200 200 200"),
+    Case("post", "/api/v1/me/exports/", "A 202 202 202 202"),
+    Case(
+        "get",
+        "/api/v1/me/exports/{export_id}/",
+        "A 200 404 404 404",
+        lambda w: {"export_id": w.export.pk},
+    ),
+    Case(
+        "get",
+        "/api/v1/me/exports/{export_id}/download/",
+        "A 200 404 404 404",
+        lambda w: {"export_id": w.export.pk},
+    ),
     Case("get", "/api/v1/me/reports/", "A 200 200 200 200"),
     Case("get", "/api/v1/me/moderation/", "A 200 200 200 200"),
     Case("get", "/api/v1/me/appeals/", "A 200 200 200 200"),
@@ -749,7 +763,14 @@ def test_role_matrix(world, case: Case, actor: str):
     _check(_request(world, case, user, client), case.expected(actor))
 
 
-TOKEN_PATHS = ("/api/v1/me/tokens/", "/api/v1/me/tokens/{token_id}/")
+# Session only: tokens, and members' data exports (they hold the email address).
+TOKEN_PATHS = (
+    "/api/v1/me/tokens/",
+    "/api/v1/me/tokens/{token_id}/",
+    "/api/v1/me/exports/",
+    "/api/v1/me/exports/{export_id}/",
+    "/api/v1/me/exports/{export_id}/download/",
+)
 
 
 def _token_cases():

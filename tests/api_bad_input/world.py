@@ -357,6 +357,7 @@ OPS = [
     ),
     Op("POST", "/me/tokens/", "member", {"name": "Laptop"}, text=("name",), required=("name",)),
     Op("DELETE", "/me/tokens/{token}/", "member"),
+    Op("POST", "/me/exports/", "member"),
     Op(
         "POST",
         "/me/support-messages/read/",
