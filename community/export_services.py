@@ -59,12 +59,12 @@ def available_hours() -> int:
 def _waiting_message(retry_after: int) -> str:
     hours = max(1, math.ceil(retry_after / 3600))
     return ngettext(
-        "You have asked for a copy of your data %(limit)d times today, which is as many as we "
-        "can prepare. You can ask again in about %(hours)d hour. Any copy that is ready is "
-        "still there to download.",
-        "You have asked for a copy of your data %(limit)d times today, which is as many as we "
-        "can prepare. You can ask again in about %(hours)d hours. Any copy that is ready is "
-        "still there to download.",
+        "You have asked for a copy of your data %(limit)d times in the last day, which is "
+        "as many as we can prepare. You can ask again in about %(hours)d hour. Any copy that "
+        "is ready is still there to download.",
+        "You have asked for a copy of your data %(limit)d times in the last day, which is "
+        "as many as we can prepare. You can ask again in about %(hours)d hours. Any copy that "
+        "is ready is still there to download.",
         hours,
     ) % {"limit": REQUESTS_PER_WINDOW, "hours": hours}
 
