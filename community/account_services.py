@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -350,6 +351,10 @@ def _erase_profile(member: Member) -> None:
     member.save()
     member.groups.clear()
     member.user_permissions.clear()
+    # The admin's own log names the account it changed ("object_repr" is its old pseudonym).
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Member), object_id=str(member.pk)
+    ).update(object_repr="", change_message="")
 
 
 def _delete_sessions_of(member_id: int) -> None:

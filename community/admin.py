@@ -9,6 +9,7 @@ from community.models import (
     ApiToken,
     Category,
     CrisisResource,
+    DataExport,
     Member,
     Notification,
     Post,
@@ -202,6 +203,29 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["owner"]
     exclude = ["key_hash"]
+
+
+@admin.register(DataExport)
+class DataExportAdmin(ReadOnlyAdmin):
+    """Members' copies of their data. The admin shows how each build went, never the archive
+    itself: it holds the member's email address and everything they wrote."""
+
+    list_display = [
+        "pk",
+        "member",
+        "state",
+        "progress",
+        "step",
+        "created_at",
+        "finished_at",
+        "expires_at",
+        "size_bytes",
+        "error",
+    ]
+    list_filter = ["state"]
+    list_select_related = ["member"]
+    search_fields = ["member__pseudonym"]
+    exclude = ["payload"]
 
 
 @admin.register(StoryTag)

@@ -52,8 +52,9 @@ class PrivacyHeadersMiddleware(MiddlewareMixin):
     """Adds `Cache-Control: no-store` to private responses and the Permissions-Policy and
     Cross-Origin-Resource-Policy headers to all of them. Goes near the top of MIDDLEWARE, so
     answers made by the middleware below it (redirects, refusals) get the headers too; it reads
-    `request.user` only if AuthenticationMiddleware has set it. MiddlewareMixin runs `process_response` in a thread for async
-    views (the health check), where reading the lazy `request.user` may query the database."""
+    `request.user` only if AuthenticationMiddleware has set it. MiddlewareMixin runs
+    `process_response` in a thread for async views (the health check), where reading the lazy
+    `request.user` may query the database."""
 
     def process_response(self, request, response):
         # Read after the view ran: signing in or out changes request.user during the request.

@@ -352,5 +352,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
+# Members' data exports (/me/export/). DATA_EXPORT_RUNNER says where an archive is built:
+# "thread" (a background thread of the daphne process that took the request; a build that dies
+# with its process is resumed by `manage.py run_data_exports` or the next builder) or "inline"
+# (at once, in the request; the unit tests use it). An archive is downloadable for
+# DATA_EXPORT_HOURS, then deleted by the retention command.
+DATA_EXPORT_RUNNER = os.environ.get("DATA_EXPORT_RUNNER", "thread")
+DATA_EXPORT_HOURS = 48
+
 # Forums: the text-search configuration PostgreSQL uses for stemming (ignored on SQLite).
 FORUM_SEARCH_CONFIG = os.environ.get("FORUM_SEARCH_CONFIG", "english")

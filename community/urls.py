@@ -4,9 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from community import account_api, api, token_views
+from community import account_api, api, export_api, token_views
 from community.forms import ThrottledAdminLoginForm
-from community.views import accounts, health, pages
+from community.views import accounts, exports, health, pages
 from moderation import api as moderation_api
 from moderation import member_api
 
@@ -57,6 +57,17 @@ api_patterns = [
     path("me/logout/", account_api.SignOutView.as_view(), name="api-me-logout"),
     path("me/password/", account_api.PasswordChangeView.as_view(), name="api-me-password"),
     path("me/delete/", account_api.AccountDeleteView.as_view(), name="api-me-delete"),
+    path("me/exports/", export_api.DataExportListView.as_view(), name="api-me-exports"),
+    path(
+        "me/exports/<int:export_id>/",
+        export_api.DataExportDetailView.as_view(),
+        name="api-me-export",
+    ),
+    path(
+        "me/exports/<int:export_id>/download/",
+        export_api.DataExportDownloadView.as_view(),
+        name="api-me-export-download",
+    ),
     path("me/", include("moderation.member_api_urls")),
     path(
         "moderation/appeals/",
@@ -83,6 +94,12 @@ urlpatterns = [
     path("me/about/", accounts.me_about, name="me-about"),
     path("me/tokens/", token_views.api_tokens, name="me-tokens"),
     path("me/delete/", accounts.account_delete, name="me-delete"),
+    path("me/export/", exports.me_export, name="me-export"),
+    path(
+        "me/export/<int:export_id>/download/",
+        exports.me_export_download,
+        name="me-export-download",
+    ),
     path("me/moderation/", include("moderation.member_urls")),
     path("moderation/", include("moderation.urls")),
     path("", include("community.forum_urls")),

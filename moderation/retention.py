@@ -144,8 +144,6 @@ def retention_purge(
 
 
 def _purge_expired_exports(*, now: datetime, dry_run: bool) -> int:
-    try:
-        from community.export_services import data_export_purge_expired
-    except ImportError:  # no data exports in this build
-        return 0
+    from community.export_services import data_export_purge_expired  # community builds on us
+
     return data_export_purge_expired(now=now, dry_run=dry_run)

@@ -18,3 +18,7 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"user": "100000/min", "anon": "100000/min"},
 }
+
+# Data exports are built at once, in the test's own thread (the live server uses the real
+# background runner: see tests/fixtures/servers.py).
+DATA_EXPORT_RUNNER = "inline"

@@ -1,5 +1,6 @@
 """Models of the community app, one module per concern."""
 
+from community.models.exports import DataExport
 from community.models.forums import (
     Category,
     Notification,
@@ -16,6 +17,7 @@ __all__ = [
     "ApiToken",
     "Category",
     "CrisisResource",
+    "DataExport",
     "Member",
     "MemberManager",
     "Notification",

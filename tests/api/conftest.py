@@ -19,7 +19,7 @@
   `outside_appeal` about a removal in `open_group`.
 - `template`: an active removal template; `log_entry`: a row of the moderation log;
   `support_message`: a message from the moderation team to `member`; `token`/`token_secret`:
-  an API token of `member`.
+  an API token of `member`; `export`: a ready data export of `member`.
 
 Everything is stored directly or through the services, cheaply, in each test's own transaction,
 so one test's writes never change another's expectations."""
@@ -34,9 +34,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from community import tokens
+from community import export_services, tokens
 from community.forum_services import category_for_group
-from community.models import Category, Story
+from community.models import Category, DataExport, Story
 from groups.models import ChatMessage, PeerGroup
 from moderation import dashboard_services, services
 from moderation.models import ContentStatus, ModerationAction, QueueItem, ReplyTemplate
@@ -180,6 +180,8 @@ def build_world() -> SimpleNamespace:
             kind="removal", title="Kindness", body="Please keep replies kind."
         )
     token, token_secret = tokens.api_token_create(owner=member, name="My phone")
+    export = DataExport.objects.create(member=member)
+    export_services.data_export_build(export_id=export.pk)
 
     return SimpleNamespace(
         actors={
@@ -227,6 +229,7 @@ def build_world() -> SimpleNamespace:
         log_entry=ModerationAction.objects.order_by("pk").first(),
         token=token,
         token_secret=token_secret,
+        export=export,
     )
 
 

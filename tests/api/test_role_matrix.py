@@ -476,6 +476,20 @@ CASES = [
         body={"old_password": TEST_PASSWORD, "new_password": "a quiet harbour at dawn"},
     ),
     Case("post", "/api/v1/me/delete/", "A 200 200 200 200", body={"password": TEST_PASSWORD}),
+    Case("get", "/api/v1/me/exports/", "A 200 200 200 200"),
+    Case("post", "/api/v1/me/exports/", "A 202 202 202 202"),
+    Case(
+        "get",
+        "/api/v1/me/exports/{export_id}/",
+        "A 200 404 404 404",
+        lambda w: {"export_id": w.export.pk},
+    ),
+    Case(
+        "get",
+        "/api/v1/me/exports/{export_id}/download/",
+        "A 200 404 404 404",
+        lambda w: {"export_id": w.export.pk},
+    ),
     Case("get", "/api/v1/me/reports/", "A 200 200 200 200"),
     Case("get", "/api/v1/me/moderation/", "A 200 200 200 200"),
     Case("get", "/api/v1/me/appeals/", "A 200 200 200 200"),
@@ -759,8 +773,16 @@ def test_role_matrix(world, case: Case, actor: str):
 
 
 TOKEN_PATHS = ("/api/v1/me/tokens/", "/api/v1/me/tokens/{token_id}/")
-# A token alone may not manage tokens, change the password or delete the account.
-SESSION_ONLY_PATHS = (*TOKEN_PATHS, "/api/v1/me/password/", "/api/v1/me/delete/")
+# A token alone may not manage tokens, take a copy of the member's data (it holds the email
+# address), change the password or delete the account.
+SESSION_ONLY_PATHS = (
+    *TOKEN_PATHS,
+    "/api/v1/me/exports/",
+    "/api/v1/me/exports/{export_id}/",
+    "/api/v1/me/exports/{export_id}/download/",
+    "/api/v1/me/password/",
+    "/api/v1/me/delete/",
+)
 
 
 def _token_cases():

@@ -380,6 +380,7 @@ OPS = [
         choices=("group_messages", "forum_posts", "stories"),
         required=("password",),
     ),
+    Op("POST", "/me/exports/", "member"),
     Op(
         "POST",
         "/me/support-messages/read/",

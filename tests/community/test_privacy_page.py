@@ -23,7 +23,7 @@ def test_visitor_can_read_the_privacy_page_with_every_section(client):
     html = response.content.decode()
     for heading in HEADINGS:
         assert f">{heading}</h2>" in html
-    assert 'href="/me/export/"' in html
+    assert f'href="{reverse("me-export")}"' in html
     assert f'href="{reverse("me-delete")}"' in html
     assert f'href="{reverse("help")}"' in html
     assert "never shown to other members" in html
