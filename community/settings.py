@@ -326,7 +326,12 @@ SPECTACULAR_SETTINGS = {
     # view runs, which no client should be invited to meet.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # One name for the "delete or keep anonymised" choice each account-deletion field offers.
-    "ENUM_NAME_OVERRIDES": {"ErasureChoiceEnum": "community.account_services.CONTENT_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "ErasureChoiceEnum": "community.account_services.CONTENT_CHOICES",
+        "DataExportStateEnum": "community.models.exports.DATA_EXPORT_STATES",
+        # The name membership states had before other "state" fields came; kept for clients.
+        "StateEnum": "groups.models.MEMBERSHIP_STATES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "community.api_errors.error_responses_hook",

@@ -115,6 +115,10 @@ class Membership(models.Model):
         return self.is_active and self.role == self.Role.FACILITATOR
 
 
+# For the API schema's enum names (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+MEMBERSHIP_STATES = Membership.State
+
+
 class GroupSession(models.Model):
     """A facilitated meeting in the group's room."""
 

@@ -68,3 +68,7 @@ class DataExport(models.Model):
         return self.state == self.State.READY and (
             self.expires_at is not None and self.expires_at > now
         )
+
+
+# For the API schema's enum names (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+DATA_EXPORT_STATES = DataExport.State

@@ -67,3 +67,13 @@ async def test_the_moderation_dashboard_closes_when_the_moderators_sessions_end(
     dashboard = await dashboards(moderator)
     await sync(member_sessions_end)(member=moderator)
     assert await dashboard.closed_with() == 4401
+
+
+async def test_deleting_the_account_closes_its_sockets_at_once(sockets, group, two_members):  # noqa: F811
+    from community.account_services import ErasureChoices, member_erase
+    from tests.factories import TEST_PASSWORD
+
+    member, _other = two_members
+    socket = await join(sockets, member, group)
+    await sync(member_erase)(actor=member, password=TEST_PASSWORD, choices=ErasureChoices())
+    assert await socket.closed_with() == 4401
