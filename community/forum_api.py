@@ -58,6 +58,7 @@ from community.forum_serializers import (
     RevisionSerializer,
     SearchHitSerializer,
     SearchPageSerializer,
+    SearchWordsSerializer,
     ThreadEditInputSerializer,
     ThreadListSerializer,
     ThreadPageSerializer,
@@ -641,8 +642,30 @@ class SearchView(ForumAPIView):
         summary="Search the threads and replies you may read",
     )
     def get(self, request: Request) -> Response:
-        number = requested_page_number(request)
-        page = selectors.search_page(request.user, request.query_params.get("q", ""), number)
+        return self.search(request, request.query_params.get("q", ""))
+
+    @extend_schema(
+        request=SearchWordsSerializer,
+        parameters=[PAGE],
+        responses={
+            200: SearchPageSerializer,
+            400: OpenApiResponse(ApiErrorSerializer, description="Search words too short or long."),
+            404: NOT_FOUND,
+        },
+        summary="Search, with the words in the body (kept out of addresses and logs)",
+        description=(
+            "The same search as GET, but what someone looks for (often about their health) "
+            "never appears in a URL, a proxy's log or a Referer. Page with `?page=N` and the "
+            "same body; the `next` and `previous` links carry only the page."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        words = SearchWordsSerializer(data=request.data)
+        words.is_valid(raise_exception=True)
+        return self.search(request, words.validated_data["q"])
+
+    def search(self, request: Request, words: str) -> Response:
+        page = selectors.search_page(request.user, words, requested_page_number(request))
         results = SearchHitSerializer(page.object_list, many=True).data
         return Response(page_body(request, page, results))
 

@@ -361,6 +361,11 @@ class SearchPageSerializer(_PageSerializer):
     results = SearchHitSerializer(many=True)
 
 
+class SearchWordsSerializer(serializers.Serializer):
+    # Length is checked by the search itself, so GET and POST say the same.
+    q = TextField(help_text="The words to look for.", trim_whitespace=False)
+
+
 class NotificationPageSerializer(_PageSerializer):
     results = NotificationSerializer(many=True)
 

@@ -216,6 +216,7 @@ CASES = [
         {"title": "Waiting for a reply", "body": "It's hard today."},
     ),
     Case("get", f"{F}/search/", "200 200 200 200 200", query=f"q={PRIVATE_WORD}"),
+    Case("post", f"{F}/search/", "200 200 200 200 200", body={"q": PRIVATE_WORD}),
     Case(
         "get",
         f"{F}/threads/{{thread_id}}/",
@@ -827,11 +828,16 @@ def test_the_table_tries_every_operation_with_all_five_actors():
 # --- what the matrix's answers hide ------------------------------------------------------------
 
 
-def test_search_finds_private_group_words_only_for_those_who_may_read_them(world):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_search_finds_private_group_words_only_for_those_who_may_read_them(world, method):
     found = {}
     for actor, user in world.actors.items():
         client = api_client(user if user.is_authenticated else None)
-        response = client.get(f"{F}/search/?q={PRIVATE_WORD}")
+        if method == "get":
+            response = client.get(f"{F}/search/?q={PRIVATE_WORD}")
+        else:
+            response = client.post(f"{F}/search/", {"q": PRIVATE_WORD}, format="json")
+            assert PRIVATE_WORD not in (response.json()["next"] or "")
         assert response.status_code == 200
         found[actor] = response.json()["count"] > 0
     assert found == {

@@ -222,6 +222,7 @@ OPS = [
         text=("body", "content_warning"),
     ),
     Op("DELETE", "/forums/posts/{own_post}/", "member"),
+    Op("POST", "/forums/search/", "member", {"q": "waiting"}, text=("q",), required=("q",)),
     Op("PUT", "/forums/posts/{others_post}/reactions/{kind}/", "member"),
     Op("DELETE", "/forums/posts/{others_post}/reactions/{kind}/", "member"),
     Op(
