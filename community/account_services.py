@@ -29,6 +29,8 @@ from community.models.tokens import ApiToken
 from community.ratelimit import SlidingWindow
 from community.sessions import member_sessions_end
 from community.validators import ERASED_PSEUDONYM, identity_key
+from groups.models import ChatMessage, GroupSession, MemberIgnore, Membership
+from groups.selectors import HISTORY_PAGE
 from moderation.models import (
     Appeal,
     ContentStatus,
@@ -39,7 +41,7 @@ from moderation.models import (
     Signpost,
 )
 from moderation.models.dashboard import CrisisStep, QueueNote, SupportMessage
-from moderation.retention import moderation_context_scrub, refs_q
+from moderation.retention import Refs, moderation_context_scrub, refs_q
 
 logger = logging.getLogger(__name__)
 
@@ -211,21 +213,16 @@ def member_erase(*, actor: Member, password: str, choices: ErasureChoices) -> Er
     return report
 
 
-def _content_refs(member: Member) -> list[tuple[int, list[int]]]:
-    """(content type id, ids) of everything the member wrote, for the generic relations."""
+def _content_refs(member: Member) -> Refs:
+    """(content type id, ids) of everything the member wrote, for the generic relations. The
+    ids are subqueries, not lists: someone with 40,000 messages would otherwise send 40,000
+    parameters with every statement. They must be used before authorship changes."""
     refs = []
-    for model in (ProfileText, Thread, Post, Story, _chat_message_model(), Appeal):
+    for model in (ProfileText, Thread, Post, Story, ChatMessage, Appeal):
         author_field = "appellant" if model is Appeal else "author"
-        ids = list(model.objects.filter(**{author_field: member}).values_list("pk", flat=True))
-        if ids:
-            refs.append((ContentType.objects.get_for_model(model).pk, ids))
+        ids = model.objects.filter(**{author_field: member}).values("pk")
+        refs.append((ContentType.objects.get_for_model(model).pk, ids))
     return refs
-
-
-def _chat_message_model():
-    from groups.models import ChatMessage  # groups builds on community
-
-    return ChatMessage
 
 
 def _erase_moderation_context(member: Member, refs, report: ErasureReport) -> None:
@@ -259,14 +256,18 @@ def _erase_content(
     def blank(model) -> dict:
         return {**model.purged_values(), **taken_down}
 
-    ChatMessage = _chat_message_model()
     messages = ChatMessage.objects.filter(author=member)
     if choices.group_messages == DELETE:
-        live = list(
-            messages.filter(status=ContentStatus.PUBLISHED, seq__isnull=False)
-            .order_by("-pk")
-            .values_list("pk", flat=True)[:500]
-        )
+        # An open room shows its last HISTORY_PAGE messages: those are taken down live, in
+        # each room; older ones are tombstones for anyone who scrolls or catches up.
+        shown = messages.filter(status=ContentStatus.PUBLISHED, seq__isnull=False)
+        live = [
+            pk
+            for group_id in set(shown.values_list("group_id", flat=True))
+            for pk in shown.filter(group_id=group_id)
+            .order_by("-seq")
+            .values_list("pk", flat=True)[:HISTORY_PAGE]
+        ]
         report.add(
             "chat_messages_deleted",
             messages.update(author=former, local_id="", **blank(ChatMessage)),
@@ -304,14 +305,11 @@ def _tell_rooms_removed(message_ids: list[int]) -> None:
     tombstones from the database."""
     from groups import broadcast
 
-    ChatMessage = _chat_message_model()
     for message in ChatMessage.objects.filter(pk__in=message_ids):
         broadcast.message_changed(message)
 
 
 def _erase_belongings(member: Member, report: ErasureReport) -> None:
-    from groups.models import GroupSession, MemberIgnore, Membership
-
     report.add("memberships", Membership.objects.filter(member=member).delete()[0])
     report.add(
         "ignores",

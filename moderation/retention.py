@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from moderation.models import (
@@ -38,7 +38,8 @@ BATCH = 500
 TAKEN_DOWN = (ContentStatus.REMOVED, ContentStatus.DELETED)
 STILL_WAITING = (QueueItem.State.OPEN, QueueItem.State.CLAIMED)
 
-Refs = list[tuple[int, list[int]]]  # (content type id, object ids)
+# (content type id, object ids): a list of ids, or a subquery of them.
+Refs = list[tuple[int, "list[int] | QuerySet"]]
 
 
 def refs_q(refs: Refs, prefix: str = "") -> Q:

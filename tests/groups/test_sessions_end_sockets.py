@@ -77,3 +77,18 @@ async def test_deleting_the_account_closes_its_sockets_at_once(sockets, group, t
     socket = await join(sockets, member, group)
     await sync(member_erase)(actor=member, password=TEST_PASSWORD, choices=ErasureChoices())
     assert await socket.closed_with() == 4401
+
+
+async def test_deleted_messages_leave_the_open_room_at_once(sockets, group, two_members):  # noqa: F811
+    from community.account_services import ErasureChoices, member_erase
+    from groups import services
+    from tests.factories import TEST_PASSWORD
+
+    member, other = two_members
+    posted = await sync(services.chat_message_post)(
+        actor=member, group=group, body="Goodnight, everyone.", local_id="n-1"
+    )
+    reader = await join(sockets, other, group)
+    await sync(member_erase)(actor=member, password=TEST_PASSWORD, choices=ErasureChoices())
+    removed = await reader.next("message.removed")
+    assert (removed["id"], removed["seq"]) == (posted.message.pk, posted.message.seq)
