@@ -190,6 +190,8 @@ def member_erase(*, actor: Member, password: str, choices: ErasureChoices) -> Er
     report = ErasureReport()
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=actor.pk)
+        if member.erased_at is not None:  # a second request (a double click) waited for us
+            raise ValidationError({"password": [_("This account has already been deleted.")]})
         former = former_member_account()
         refs = _content_refs(member)
         _erase_moderation_context(member, refs, report)

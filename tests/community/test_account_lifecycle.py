@@ -455,6 +455,15 @@ def test_a_wrong_password_deletes_nothing(community_people):
     assert ChatMessage.objects.get(pk=made["chat"].pk).author_id == busy.pk
 
 
+def test_deleting_twice_is_refused_the_second_time(community_people):
+    busy, _other, _moderator = community_people
+    stale = Member.objects.get(pk=busy.pk)  # a second request, loaded before the first ended
+    member_erase(actor=busy, password=TEST_PASSWORD, choices=ErasureChoices())
+    with pytest.raises(ValidationError, match="already been deleted"):
+        member_erase(actor=stale, password=TEST_PASSWORD, choices=ErasureChoices())
+    assert ModerationAction.objects.filter(verb=ModerationAction.Verb.ACCOUNT_ERASED).count() == 1
+
+
 def test_an_unknown_choice_is_refused_before_anything_changes(community_people):
     busy, _other, _moderator = community_people
     with pytest.raises(ValidationError) as refused:
