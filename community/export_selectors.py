@@ -32,11 +32,16 @@ from django.utils.translation import gettext_lazy
 from community.models import (
     ApiToken,
     DataExport,
+    JournalEntry,
     Member,
+    Milestone,
+    MoodCheckIn,
+    MoodReminder,
     Notification,
     Post,
     ProfileText,
     Reaction,
+    SelfCheck,
     Story,
     StoryReaction,
     Subscription,
@@ -326,6 +331,49 @@ def _ignored_members(member: Member) -> Iterator[dict]:
         yield {"member": row.ignored.pseudonym, "since": _iso(row.created_at)}
 
 
+def _self_checks(member: Member) -> Iterator[dict]:
+    for row in _chunked(SelfCheck.objects.filter(member=member)):
+        yield {
+            "answers": row.answers,
+            "anxiety": float(row.anxiety),
+            "avoidance": float(row.avoidance),
+            "taken_at": _iso(row.created_at),
+        }
+
+
+def _journal(member: Member) -> Iterator[dict]:
+    for row in _chunked(JournalEntry.objects.filter(member=member)):
+        yield {
+            "prompt": row.prompt,
+            "text": row.body,
+            "written_at": _iso(row.created_at),
+            "edited_at": _iso(row.edited_at),
+        }
+
+
+def _mood(member: Member) -> Iterator[dict]:
+    for row in _chunked(MoodCheckIn.objects.filter(member=member)):
+        yield {
+            "mood": row.mood,
+            "feelings": row.feelings,
+            "note": row.note,
+            "checked_in_at": _iso(row.created_at),
+        }
+    for row in MoodReminder.objects.filter(member=member):
+        yield {"reminder": {"on": row.enabled, "from_hour_utc": row.hour}}
+
+
+def _milestones(member: Member) -> Iterator[dict]:
+    for row in _chunked(Milestone.objects.filter(member=member)):
+        yield {
+            "milestone": row.title,
+            "note": row.note,
+            "set_at": _iso(row.created_at),
+            "achieved_at": _iso(row.achieved_at),
+            "story_id": row.story_id,
+        }
+
+
 def _group_sessions(member: Member) -> Iterator[dict]:
     rows = GroupSession.objects.filter(facilitator=member).select_related("group")
     for row in _chunked(rows):
@@ -471,6 +519,34 @@ SECTIONS: tuple[ExportSection, ...] = (
         gettext_lazy("The members whose chat messages you chose not to see."),
         (MemberIgnore,),
         _ignored_members,
+    ),
+    ExportSection(
+        "self_checks",
+        gettext_lazy("Attachment self-checks"),
+        gettext_lazy("Your answers to the attachment self-check and the scores they gave."),
+        (SelfCheck,),
+        _self_checks,
+    ),
+    ExportSection(
+        "journal",
+        gettext_lazy("Journal"),
+        gettext_lazy("Your private journal entries, as you wrote them."),
+        (JournalEntry,),
+        _journal,
+    ),
+    ExportSection(
+        "mood",
+        gettext_lazy("Mood check-ins"),
+        gettext_lazy("Your mood check-ins, and your reminder setting."),
+        (MoodCheckIn, MoodReminder),
+        _mood,
+    ),
+    ExportSection(
+        "milestones",
+        gettext_lazy("Milestones"),
+        gettext_lazy("The goals you set yourself, and when you reached them."),
+        (Milestone,),
+        _milestones,
     ),
     ExportSection(
         "group_sessions",

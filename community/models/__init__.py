@@ -10,6 +10,13 @@ from community.models.forums import (
     Thread,
 )
 from community.models.members import CrisisResource, Member, MemberManager, ProfileText
+from community.models.selfhelp import (
+    JournalEntry,
+    Milestone,
+    MoodCheckIn,
+    MoodReminder,
+    SelfCheck,
+)
 from community.models.stories import Story, StoryReaction, StoryTag, state_status
 from community.models.tokens import ApiToken
 
@@ -18,12 +25,17 @@ __all__ = [
     "Category",
     "CrisisResource",
     "DataExport",
+    "JournalEntry",
     "Member",
     "MemberManager",
+    "Milestone",
+    "MoodCheckIn",
+    "MoodReminder",
     "Notification",
     "Post",
     "ProfileText",
     "Reaction",
+    "SelfCheck",
     "Story",
     "StoryReaction",
     "StoryTag",

@@ -26,7 +26,7 @@ from community import (
 )
 from community.account_services import ANONYMISE, DELETE, ErasureChoices, member_erase
 from community.forum_permissions import reader_for
-from community.models import Member, Post, Thread
+from community.models import JournalEntry, Member, Milestone, MoodCheckIn, Post, Thread
 from community.models.stories import Story
 from community.sessions import member_sessions_end, session_is_current
 from groups import services as group_services
@@ -252,6 +252,10 @@ def _use_everything(busy, other, moderator) -> dict:
     SupportMessage.objects.create(
         member=busy, text=f"We're thinking of you {MARK}", sent_by=moderator
     )
+    # Their private space.
+    JournalEntry.objects.create(member=busy, body=f"Dear diary {MARK}", body_html=f"<p>{MARK}</p>")
+    MoodCheckIn.objects.create(member=busy, mood=2, note=f"Low today {MARK}")
+    Milestone.objects.create(member=busy, title=f"Waited an hour {MARK}")
     # A copy of their data (built here: in a test's transaction on_commit never runs).
     made["export"] = export_services.data_export_request(actor=busy)
     export_services.data_export_build(export_id=made["export"].pk)
@@ -306,6 +310,9 @@ def test_the_scan_finds_the_busy_members_words_before_deletion(community_people)
         "community_apitoken",
         "moderation_supportmessage",
         "community_dataexport",
+        "community_journalentry",
+        "community_moodcheckin",
+        "community_milestone",
     ):
         assert expected in tables
 

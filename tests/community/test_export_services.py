@@ -22,7 +22,14 @@ from community import forum_services as forums
 from community import services as community_services
 from community import story_services as stories
 from community.forum_permissions import reader_for
-from community.models import DataExport, Notification
+from community.models import (
+    DataExport,
+    JournalEntry,
+    Milestone,
+    MoodCheckIn,
+    Notification,
+    SelfCheck,
+)
 from groups import services as group_services
 from groups.models import GroupSession, Membership
 from moderation import dashboard_services
@@ -50,6 +57,9 @@ UNIQUE = {
     "support_messages": "zq-support-words-5f8",
     "api_tokens": "zq-token-name-4c3",
     "group_sessions": "zq-session-topic-9a1",
+    "journal": "zq-journal-1a1",
+    "mood": "zq-mood-note-2b2",
+    "milestones": "zq-milestone-3c3",
 }
 OTHERS_WORDS = ("zz-other-thread-0k2", "zz-other-reply-8m4", "zz-other-story-3p7")
 MODERATORS = ("Mo Moderator", "Mia Appeals")
@@ -130,6 +140,14 @@ def world(django_capture_on_commit_callbacks):
 
     tokens.api_token_create(owner=member, name=UNIQUE["api_tokens"])
     group_services.member_ignore(actor=member, other=other)
+
+    # The private self-help space (stored directly: its services have their own tests).
+    SelfCheck.objects.create(member=member, answers={"a1": 4}, anxiety=4, avoidance=2)
+    JournalEntry.objects.create(
+        member=member, body=UNIQUE["journal"], body_html=f"<p>{UNIQUE['journal']}</p>"
+    )
+    MoodCheckIn.objects.create(member=member, mood=3, feelings=["calm"], note=UNIQUE["mood"])
+    Milestone.objects.create(member=member, title=UNIQUE["milestones"])
     return SimpleNamespace(
         member=member, other=other, moderator=moderator, appeals_moderator=appeals_moderator
     )
