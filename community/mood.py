@@ -240,3 +240,18 @@ def mood_chart_svg(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class CheckInView:
+    """A check-in with the words a page shows for its mood and feelings."""
+
+    checkin: object
+    label: str
+    feelings: list[str]
+
+
+def check_in_view(checkin) -> CheckInView:
+    return CheckInView(
+        checkin=checkin, label=mood_label(checkin.mood), feelings=feeling_labels(checkin.feelings)
+    )

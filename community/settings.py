@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "community.context_processors.pending_signpost",
                 "community.context_processors.notification_bell",
+                "community.context_processors.mood_reminder",
             ],
         },
     },

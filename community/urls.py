@@ -69,6 +69,7 @@ api_patterns = [
         name="api-me-export-download",
     ),
     path("me/", include("moderation.member_api_urls")),
+    path("me/mood/", include("community.mood_api_urls")),
     path(
         "moderation/appeals/",
         member_api.ModerationAppealsView.as_view(),
@@ -101,6 +102,7 @@ urlpatterns = [
         name="me-export-download",
     ),
     path("me/moderation/", include("moderation.member_urls")),
+    path("me/mood/", include("community.mood_urls")),
     path("moderation/", include("moderation.urls")),
     path("", include("community.forum_urls")),
     path("", include("community.story_urls")),

@@ -25,7 +25,7 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
 from community import tokens
-from community.models import Notification, Post
+from community.models import MoodCheckIn, Notification, Post
 from moderation import services
 from moderation.models import ContentStatus, QueueItem
 from tests.api.conftest import (
@@ -96,7 +96,13 @@ def _appeal_body(w, p):
     return {"content_kind": "community.post", "content_id": p["content_id"], "text": "Please?"}
 
 
+def _members_check_in(w):
+    """A mood check-in of `member`, which nobody else may read or delete."""
+    return {"checkin_id": MoodCheckIn.objects.create(member=w.member, mood=2, note="Low.").pk}
+
+
 G = "/api/v1/groups"
+M = "/api/v1/me/mood"
 F = "/api/v1/forums"
 S = "/api/v1/stories"
 Q = "/api/v1/moderation/queue"
@@ -520,6 +526,15 @@ CASES = [
         lambda w: {"message_id": w.support_message.pk},
     ),
     Case("post", "/api/v1/me/support-messages/read/", "A 200 200 200 200", body={}),
+    # --- the private mood check-ins: the member's alone, whoever else asks -----------------
+    Case("get", f"{M}/", "A 200 200 200 200"),
+    Case("post", f"{M}/", "A 201 201 201 201", body={"mood": 3, "feelings": ["hopeful"]}),
+    Case("get", f"{M}/{{checkin_id}}/", "A 200 404 404 404", _members_check_in),
+    Case("delete", f"{M}/{{checkin_id}}/", "A 204 404 404 404", _members_check_in),
+    Case("get", f"{M}/chart.svg", "A 200 200 200 200"),
+    Case("get", f"{M}/series/", "A 200 200 200 200"),
+    Case("get", f"{M}/reminder/", "A 200 200 200 200"),
+    Case("put", f"{M}/reminder/", "A 200 200 200 200", body={"enabled": True, "hour": 19}),
     # --- appeals, log and the review dashboard ----------------------------------------------
     Case("get", "/api/v1/moderation/appeals/", "404 404 404 200 200"),
     Case(

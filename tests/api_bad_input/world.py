@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from community.models import ProfileText, Story
+from community.models import MoodCheckIn, ProfileText, Story
 from community.tokens import api_token_create
 from groups.models import ChatMessage, PeerGroup
 from moderation import services as moderation_services
@@ -104,6 +104,7 @@ def build_world() -> dict:
         kind=ReplyTemplate.Kind.REMOVAL, title="Kindness", body="Please keep replies kind."
     )
     token, _secret = api_token_create(owner=member, name="My phone")
+    mood = MoodCheckIn.objects.create(member=member, mood=3, feelings=["calm"])
     support = SupportMessage.objects.create(
         member=member, text="We're glad you're here.", sent_by=moderator
     )
@@ -140,6 +141,7 @@ def build_world() -> dict:
             "template": template.pk,
             "token": token.pk,
             "support": support.pk,
+            "mood": mood.pk,
             "kind": "hug",
         },
     }
@@ -167,6 +169,7 @@ ID_PLACEHOLDERS = {
     "appeal_item",
     "template",
     "token",
+    "mood",
 }
 
 
@@ -382,6 +385,25 @@ OPS = [
         required=("password",),
     ),
     Op("POST", "/me/exports/", "member"),
+    Op(
+        "POST",
+        "/me/mood/",
+        "member",
+        {"mood": 2, "feelings": ["anxious", "hopeful"], "note": "Waited before replying."},
+        text=("note",),
+        ints=("mood",),
+        required=("mood",),
+    ),
+    Op("DELETE", "/me/mood/{mood}/", "member"),
+    Op(
+        "PUT",
+        "/me/mood/reminder/",
+        "member",
+        {"enabled": True, "hour": 19},
+        ints=("hour",),
+        bools=("enabled",),
+        required=("enabled", "hour"),
+    ),
     Op(
         "POST",
         "/me/support-messages/read/",
