@@ -356,3 +356,16 @@ def test_a_token_reads_the_members_own_check_ins(owner, owners_check_in):
 
 def test_utc_dates_in_the_fixture_are_today(owners_check_in):
     assert owners_check_in.created_at.date() == datetime.now(UTC).date()
+
+
+def test_the_reminder_costs_the_home_page_one_query_then_none(owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = page_client(owner)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    assert len(first) - len(second) == 1
+    assert sum("mood" in query["sql"] for query in second.captured_queries) == 0

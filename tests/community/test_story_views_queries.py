@@ -25,7 +25,8 @@ LIST_MEMBER = LIST_VISITOR + 3
 FILTER_EXTRA = 1
 # Home, visitor: recent forum threads, featured stories (authors, hope counts), their tags.
 HOME_VISITOR = 3
-HOME_MEMBER = HOME_VISITOR + 3
+# Member: session, account, the notification bell and the mood reminder (cached after once).
+HOME_MEMBER = HOME_VISITOR + 4
 
 
 @pytest.fixture
