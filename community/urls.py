@@ -69,6 +69,7 @@ api_patterns = [
         name="api-me-export-download",
     ),
     path("me/", include("moderation.member_api_urls")),
+    path("me/", include("community.journal_api_urls")),
     path(
         "moderation/appeals/",
         member_api.ModerationAppealsView.as_view(),
@@ -101,6 +102,8 @@ urlpatterns = [
         name="me-export-download",
     ),
     path("me/moderation/", include("moderation.member_urls")),
+    path("me/journal/", include("community.journal_urls")),
+    path("me/milestones/", include("community.milestone_urls")),
     path("moderation/", include("moderation.urls")),
     path("", include("community.forum_urls")),
     path("", include("community.story_urls")),
