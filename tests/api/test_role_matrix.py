@@ -24,7 +24,7 @@ import pytest
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from community import tokens
+from community import journal_services, tokens
 from community.models import Notification, Post
 from moderation import services
 from moderation.models import ContentStatus, QueueItem
@@ -94,6 +94,18 @@ def _own_removed_reply(w, actor):
 
 def _appeal_body(w, p):
     return {"content_kind": "community.post", "content_id": p["content_id"], "text": "Please?"}
+
+
+def _members_entry(w, actor):
+    """A journal entry of `member`, whoever acts: only `member` may reach it."""
+    entry, _offer = journal_services.journal_entry_create(actor=w.member, body="Mine alone.")
+    return {"entry_id": entry.pk}
+
+
+def _members_milestone(w, actor):
+    """A milestone of `member`, whoever acts: only `member` may reach it."""
+    milestone, _offer = journal_services.milestone_create(actor=w.member, title="Waited a day")
+    return {"milestone_id": milestone.pk}
 
 
 G = "/api/v1/groups"
@@ -520,6 +532,54 @@ CASES = [
         lambda w: {"message_id": w.support_message.pk},
     ),
     Case("post", "/api/v1/me/support-messages/read/", "A 200 200 200 200", body={}),
+    # --- the private journal and milestones: the owner's alone ---------------------------
+    Case("get", "/api/v1/me/journal/", "A 200 200 200 200"),
+    Case("post", "/api/v1/me/journal/", "A 201 201 201 201", body={"body": "I waited."}),
+    Case("get", "/api/v1/me/journal/prompts/", "A 200 200 200 200"),
+    Case("post", "/api/v1/me/journal/search/", "A 200 200 200 200", body={"q": "waited"}),
+    Case("get", "/api/v1/me/journal/{entry_id}/", "A 200 404 404 404", prepare=_members_entry),
+    Case(
+        "patch",
+        "/api/v1/me/journal/{entry_id}/",
+        "A 200 404 404 404",
+        body={"body": "Changed."},
+        prepare=_members_entry,
+    ),
+    Case("delete", "/api/v1/me/journal/{entry_id}/", "A 204 404 404 404", prepare=_members_entry),
+    Case("get", "/api/v1/me/milestones/", "A 200 200 200 200"),
+    Case("post", "/api/v1/me/milestones/", "A 201 201 201 201", body={"title": "Set a boundary"}),
+    Case(
+        "get",
+        "/api/v1/me/milestones/{milestone_id}/",
+        "A 200 404 404 404",
+        prepare=_members_milestone,
+    ),
+    Case(
+        "patch",
+        "/api/v1/me/milestones/{milestone_id}/",
+        "A 200 404 404 404",
+        body={"note": "It was hard."},
+        prepare=_members_milestone,
+    ),
+    Case(
+        "delete",
+        "/api/v1/me/milestones/{milestone_id}/",
+        "A 204 404 404 404",
+        prepare=_members_milestone,
+    ),
+    Case(
+        "post",
+        "/api/v1/me/milestones/{milestone_id}/achieve/",
+        "A 200 404 404 404",
+        body={"achieved": True},
+        prepare=_members_milestone,
+    ),
+    Case(
+        "post",
+        "/api/v1/me/milestones/{milestone_id}/story/",
+        "A 201 404 404 404",
+        prepare=_members_milestone,
+    ),
     # --- appeals, log and the review dashboard ----------------------------------------------
     Case("get", "/api/v1/moderation/appeals/", "404 404 404 200 200"),
     Case(
