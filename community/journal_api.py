@@ -150,6 +150,7 @@ WRITE_ERRORS = {400: BAD_INPUT, 404: NOT_FOUND, 429: TOO_FAST}
 
 class JournalListView(PrivateAPIView):
     @extend_schema(
+        operation_id="v1_me_journal_list",
         parameters=[PAGE],
         responses={200: page_serializer(JournalEntrySerializer), 404: NOT_FOUND},
         summary="Your journal entries, newest first (only you can read them)",
@@ -241,6 +242,7 @@ class JournalPromptsView(PrivateAPIView):
 
 class MilestoneListView(PrivateAPIView):
     @extend_schema(
+        operation_id="v1_me_milestones_list",
         parameters=[PAGE],
         responses={200: page_serializer(MilestoneSerializer), 404: NOT_FOUND},
         summary="Your milestones: open goals first, then the most recently achieved",
