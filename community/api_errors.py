@@ -28,6 +28,7 @@ from community.forum_selectors import SearchQueryInvalid
 from community.forum_services import ForumActionRefused
 from community.ids import not_found
 from community.mood_services import MoodRateLimited
+from community.journal_services import PrivateSpaceRateLimited
 from community.story_services import StoryActionRefused
 from groups.services import GroupActionRefused
 from moderation.pipeline import ContentRefused
@@ -112,7 +113,7 @@ def _domain_error(exc: Exception) -> Response | None:
         return invalid_response({exc.field: [str(exc)]})
     if isinstance(exc, MoodRateLimited):
         return _retry_later(str(exc), "rate_limited", exc.retry_after)
-    if isinstance(exc, ReportRateLimited):
+    if isinstance(exc, ReportRateLimited | PrivateSpaceRateLimited):
         return _retry_later(str(exc), "rate_limited", exc.retry_after)
     if isinstance(exc, ModerationInputInvalid):
         return invalid_response({exc.field: [str(exc)]})

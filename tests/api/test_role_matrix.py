@@ -24,7 +24,7 @@ import pytest
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from community import tokens
+from community import journal_services, tokens
 from community.models import MoodCheckIn, Notification, Post
 from moderation import services
 from moderation.models import ContentStatus, QueueItem
@@ -99,6 +99,18 @@ def _appeal_body(w, p):
 def _members_check_in(w):
     """A mood check-in of `member`, which nobody else may read or delete."""
     return {"checkin_id": MoodCheckIn.objects.create(member=w.member, mood=2, note="Low.").pk}
+
+
+def _members_entry(w, actor):
+    """A journal entry of `member`, whoever acts: only `member` may reach it."""
+    entry, _offer = journal_services.journal_entry_create(actor=w.member, body="Mine alone.")
+    return {"entry_id": entry.pk}
+
+
+def _members_milestone(w, actor):
+    """A milestone of `member`, whoever acts: only `member` may reach it."""
+    milestone, _offer = journal_services.milestone_create(actor=w.member, title="Waited a day")
+    return {"milestone_id": milestone.pk}
 
 
 G = "/api/v1/groups"
@@ -535,6 +547,54 @@ CASES = [
     Case("get", f"{M}/series/", "A 200 200 200 200"),
     Case("get", f"{M}/reminder/", "A 200 200 200 200"),
     Case("put", f"{M}/reminder/", "A 200 200 200 200", body={"enabled": True, "hour": 19}),
+    # --- the private journal and milestones: the owner's alone ---------------------------
+    Case("get", "/api/v1/me/journal/", "A 200 200 200 200"),
+    Case("post", "/api/v1/me/journal/", "A 201 201 201 201", body={"body": "I waited."}),
+    Case("get", "/api/v1/me/journal/prompts/", "A 200 200 200 200"),
+    Case("post", "/api/v1/me/journal/search/", "A 200 200 200 200", body={"q": "waited"}),
+    Case("get", "/api/v1/me/journal/{entry_id}/", "A 200 404 404 404", prepare=_members_entry),
+    Case(
+        "patch",
+        "/api/v1/me/journal/{entry_id}/",
+        "A 200 404 404 404",
+        body={"body": "Changed."},
+        prepare=_members_entry,
+    ),
+    Case("delete", "/api/v1/me/journal/{entry_id}/", "A 204 404 404 404", prepare=_members_entry),
+    Case("get", "/api/v1/me/milestones/", "A 200 200 200 200"),
+    Case("post", "/api/v1/me/milestones/", "A 201 201 201 201", body={"title": "Set a boundary"}),
+    Case(
+        "get",
+        "/api/v1/me/milestones/{milestone_id}/",
+        "A 200 404 404 404",
+        prepare=_members_milestone,
+    ),
+    Case(
+        "patch",
+        "/api/v1/me/milestones/{milestone_id}/",
+        "A 200 404 404 404",
+        body={"note": "It was hard."},
+        prepare=_members_milestone,
+    ),
+    Case(
+        "delete",
+        "/api/v1/me/milestones/{milestone_id}/",
+        "A 204 404 404 404",
+        prepare=_members_milestone,
+    ),
+    Case(
+        "post",
+        "/api/v1/me/milestones/{milestone_id}/achieve/",
+        "A 200 404 404 404",
+        body={"achieved": True},
+        prepare=_members_milestone,
+    ),
+    Case(
+        "post",
+        "/api/v1/me/milestones/{milestone_id}/story/",
+        "A 201 404 404 404",
+        prepare=_members_milestone,
+    ),
     # --- appeals, log and the review dashboard ----------------------------------------------
     Case("get", "/api/v1/moderation/appeals/", "404 404 404 200 200"),
     Case(

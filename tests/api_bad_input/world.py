@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from community.models import MoodCheckIn, ProfileText, Story
+from community.models import JournalEntry, Milestone, MoodCheckIn, ProfileText, Story
 from community.tokens import api_token_create
 from groups.models import ChatMessage, PeerGroup
 from moderation import services as moderation_services
@@ -108,6 +108,10 @@ def build_world() -> dict:
     support = SupportMessage.objects.create(
         member=member, text="We're glad you're here.", sent_by=moderator
     )
+    entry = JournalEntry.objects.create(
+        member=member, body="I waited.", body_html="<p>I waited.</p>"
+    )
+    milestone = Milestone.objects.create(member=member, title="Waited an hour")
 
     return {
         "people": {
@@ -142,6 +146,8 @@ def build_world() -> dict:
             "token": token.pk,
             "support": support.pk,
             "mood": mood.pk,
+            "entry": entry.pk,
+            "milestone": milestone.pk,
             "kind": "hug",
         },
     }
@@ -170,6 +176,8 @@ ID_PLACEHOLDERS = {
     "template",
     "token",
     "mood",
+    "entry",
+    "milestone",
 }
 
 
@@ -411,6 +419,51 @@ OPS = [
         {"ids": ["{support}"]},
         body_ids=("ids",),
     ),
+    # the private journal and milestones
+    Op(
+        "POST",
+        "/me/journal/",
+        "member",
+        {"body": "I noticed the panic and breathed.", "prompt_key": "waiting"},
+        text=("body",),
+        choices=("prompt_key",),
+        required=("body",),
+    ),
+    Op(
+        "PATCH",
+        "/me/journal/{entry}/",
+        "member",
+        {"body": "Edited: I breathed.", "prompt_key": ""},
+        text=("body",),
+        choices=("prompt_key",),
+    ),
+    Op("DELETE", "/me/journal/{entry}/", "member"),
+    Op("POST", "/me/journal/search/", "member", {"q": "waited"}, text=("q",), required=("q",)),
+    Op(
+        "POST",
+        "/me/milestones/",
+        "member",
+        {"title": "Set a boundary", "note": "With my sister."},
+        text=("title", "note"),
+        required=("title",),
+    ),
+    Op(
+        "PATCH",
+        "/me/milestones/{milestone}/",
+        "member",
+        {"title": "Set two boundaries", "note": ""},
+        text=("title", "note"),
+    ),
+    Op("DELETE", "/me/milestones/{milestone}/", "member"),
+    Op(
+        "POST",
+        "/me/milestones/{milestone}/achieve/",
+        "member",
+        {"achieved": True},
+        bools=("achieved",),
+        required=("achieved",),
+    ),
+    Op("POST", "/me/milestones/{milestone}/story/", "member"),
     Op(
         "POST",
         "/notifications/read/",
