@@ -27,8 +27,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from community.forum_selectors import SearchQueryInvalid
 from community.forum_services import ForumActionRefused
 from community.ids import not_found
-from community.mood_services import MoodRateLimited
 from community.journal_services import PrivateSpaceRateLimited
+from community.mood_services import MoodRateLimited
 from community.story_services import StoryActionRefused
 from groups.services import GroupActionRefused
 from moderation.pipeline import ContentRefused
