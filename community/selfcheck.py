@@ -287,6 +287,10 @@ class Chart:
     height: int = CHART_HEIGHT
     pad: int = CHART_PAD
 
+    @property
+    def right(self) -> int:
+        return self.width - self.pad
+
     @staticmethod
     def _points(points: list[ChartPoint]) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in points)

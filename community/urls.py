@@ -101,6 +101,7 @@ urlpatterns = [
         name="me-export-download",
     ),
     path("me/moderation/", include("moderation.member_urls")),
+    path("me/self-check/", include("community.selfcheck_urls")),
     path("moderation/", include("moderation.urls")),
     path("", include("community.forum_urls")),
     path("", include("community.story_urls")),
