@@ -27,6 +27,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from community.forum_selectors import SearchQueryInvalid
 from community.forum_services import ForumActionRefused
 from community.ids import not_found
+from community.selfcheck_services import SelfCheckRateLimited
 from community.story_services import StoryActionRefused
 from groups.services import GroupActionRefused
 from moderation.pipeline import ContentRefused
@@ -109,6 +110,8 @@ def _domain_error(exc: Exception) -> Response | None:
         return error_response(str(exc), "invalid_query", status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, QueueFilterInvalid):
         return invalid_response({exc.field: [str(exc)]})
+    if isinstance(exc, SelfCheckRateLimited):
+        return _retry_later(str(exc), "rate_limited", exc.retry_after)
     if isinstance(exc, ReportRateLimited):
         return _retry_later(str(exc), "rate_limited", exc.retry_after)
     if isinstance(exc, ModerationInputInvalid):

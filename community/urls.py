@@ -69,6 +69,7 @@ api_patterns = [
         name="api-me-export-download",
     ),
     path("me/", include("moderation.member_api_urls")),
+    path("me/self-check/", include("community.selfcheck_api_urls")),
     path(
         "moderation/appeals/",
         member_api.ModerationAppealsView.as_view(),
