@@ -24,8 +24,8 @@ import pytest
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from community import tokens
-from community.models import Notification, Post
+from community import selfcheck, tokens
+from community.models import Notification, Post, SelfCheck
 from moderation import services
 from moderation.models import ContentStatus, QueueItem
 from tests.api.conftest import (
@@ -95,6 +95,16 @@ def _own_removed_reply(w, actor):
 def _appeal_body(w, p):
     return {"content_kind": "community.post", "content_id": p["content_id"], "text": "Please?"}
 
+
+def _member_self_check(w) -> dict:
+    """A self-check result of `member`: only they may read or delete it."""
+    check = SelfCheck.objects.create(
+        member=w.member, answers=SELF_CHECK_ANSWERS, anxiety="3.00", avoidance="3.00"
+    )
+    return {"check_id": check.pk}
+
+
+SELF_CHECK_ANSWERS = dict.fromkeys(selfcheck.ITEM_KEYS, 3)
 
 G = "/api/v1/groups"
 F = "/api/v1/forums"
@@ -520,6 +530,16 @@ CASES = [
         lambda w: {"message_id": w.support_message.pk},
     ),
     Case("post", "/api/v1/me/support-messages/read/", "A 200 200 200 200", body={}),
+    Case("get", "/api/v1/me/self-check/items/", "A 200 200 200 200"),
+    Case("get", "/api/v1/me/self-check/", "A 200 200 200 200"),
+    Case(
+        "post",
+        "/api/v1/me/self-check/",
+        "A 201 201 201 201",
+        body={"answers": SELF_CHECK_ANSWERS},
+    ),
+    Case("get", "/api/v1/me/self-check/{check_id}/", "A 200 404 404 404", _member_self_check),
+    Case("delete", "/api/v1/me/self-check/{check_id}/", "A 204 404 404 404", _member_self_check),
     # --- appeals, log and the review dashboard ----------------------------------------------
     Case("get", "/api/v1/moderation/appeals/", "404 404 404 200 200"),
     Case(

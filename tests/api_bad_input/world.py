@@ -12,7 +12,8 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from community.models import ProfileText, Story
+from community import selfcheck
+from community.models import ProfileText, SelfCheck, Story
 from community.tokens import api_token_create
 from groups.models import ChatMessage, PeerGroup
 from moderation import services as moderation_services
@@ -22,6 +23,7 @@ from tests.community.story_helpers import make_story
 from tests.factories import TEST_PASSWORD, GroupFactory, MemberFactory, MembershipFactory
 
 API = "/api/v1"
+SELF_CHECK_ANSWERS = dict.fromkeys(selfcheck.ITEM_KEYS, 3)
 REMOVAL = "This shares someone else's private details, which isn't safe here."
 APPEAL = "I had their permission to share this; it was my sister's story, told with her blessing."
 
@@ -104,6 +106,9 @@ def build_world() -> dict:
         kind=ReplyTemplate.Kind.REMOVAL, title="Kindness", body="Please keep replies kind."
     )
     token, _secret = api_token_create(owner=member, name="My phone")
+    check = SelfCheck.objects.create(
+        member=member, answers=SELF_CHECK_ANSWERS, anxiety="3.00", avoidance="3.00"
+    )
     support = SupportMessage.objects.create(
         member=member, text="We're glad you're here.", sent_by=moderator
     )
@@ -140,6 +145,7 @@ def build_world() -> dict:
             "template": template.pk,
             "token": token.pk,
             "support": support.pk,
+            "self_check": check.pk,
             "kind": "hug",
         },
     }
@@ -167,6 +173,7 @@ ID_PLACEHOLDERS = {
     "appeal_item",
     "template",
     "token",
+    "self_check",
 }
 
 
@@ -382,6 +389,14 @@ OPS = [
         required=("password",),
     ),
     Op("POST", "/me/exports/", "member"),
+    Op(
+        "POST",
+        "/me/self-check/",
+        "member",
+        {"answers": SELF_CHECK_ANSWERS},
+        required=("answers",),
+    ),
+    Op("DELETE", "/me/self-check/{self_check}/", "member"),
     Op(
         "POST",
         "/me/support-messages/read/",
