@@ -71,6 +71,7 @@ api_patterns = [
     path("me/", include("moderation.member_api_urls")),
     path("me/mood/", include("community.mood_api_urls")),
     path("me/", include("community.journal_api_urls")),
+    path("me/self-check/", include("community.selfcheck_api_urls")),
     path(
         "moderation/appeals/",
         member_api.ModerationAppealsView.as_view(),
@@ -106,6 +107,7 @@ urlpatterns = [
     path("me/mood/", include("community.mood_urls")),
     path("me/journal/", include("community.journal_urls")),
     path("me/milestones/", include("community.milestone_urls")),
+    path("me/self-check/", include("community.selfcheck_urls")),
     path("moderation/", include("moderation.urls")),
     path("", include("community.forum_urls")),
     path("", include("community.story_urls")),

@@ -24,8 +24,8 @@ import pytest
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from community import journal_services, tokens
-from community.models import MoodCheckIn, Notification, Post
+from community import journal_services, selfcheck, tokens
+from community.models import MoodCheckIn, Notification, Post, SelfCheck
 from moderation import services
 from moderation.models import ContentStatus, QueueItem
 from tests.api.conftest import (
@@ -112,6 +112,16 @@ def _members_milestone(w, actor):
     milestone, _offer = journal_services.milestone_create(actor=w.member, title="Waited a day")
     return {"milestone_id": milestone.pk}
 
+
+def _member_self_check(w) -> dict:
+    """A self-check result of `member`: only they may read or delete it."""
+    check = SelfCheck.objects.create(
+        member=w.member, answers=SELF_CHECK_ANSWERS, anxiety="3.00", avoidance="3.00"
+    )
+    return {"check_id": check.pk}
+
+
+SELF_CHECK_ANSWERS = dict.fromkeys(selfcheck.ITEM_KEYS, 3)
 
 G = "/api/v1/groups"
 M = "/api/v1/me/mood"
@@ -595,6 +605,16 @@ CASES = [
         "A 201 404 404 404",
         prepare=_members_milestone,
     ),
+    Case("get", "/api/v1/me/self-check/items/", "A 200 200 200 200"),
+    Case("get", "/api/v1/me/self-check/", "A 200 200 200 200"),
+    Case(
+        "post",
+        "/api/v1/me/self-check/",
+        "A 201 201 201 201",
+        body={"answers": SELF_CHECK_ANSWERS},
+    ),
+    Case("get", "/api/v1/me/self-check/{check_id}/", "A 200 404 404 404", _member_self_check),
+    Case("delete", "/api/v1/me/self-check/{check_id}/", "A 204 404 404 404", _member_self_check),
     # --- appeals, log and the review dashboard ----------------------------------------------
     Case("get", "/api/v1/moderation/appeals/", "404 404 404 200 200"),
     Case(

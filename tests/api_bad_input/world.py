@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from community.models import JournalEntry, Milestone, MoodCheckIn, ProfileText, Story
+from community.models import JournalEntry, Milestone, MoodCheckIn, ProfileText, SelfCheck, Story
 from community.tokens import api_token_create
 from groups.models import ChatMessage, PeerGroup
 from moderation import services as moderation_services
@@ -22,6 +22,7 @@ from tests.community.story_helpers import make_story
 from tests.factories import TEST_PASSWORD, GroupFactory, MemberFactory, MembershipFactory
 
 API = "/api/v1"
+SELF_CHECK_ANSWERS = dict.fromkeys(selfcheck.ITEM_KEYS, 3)
 REMOVAL = "This shares someone else's private details, which isn't safe here."
 APPEAL = "I had their permission to share this; it was my sister's story, told with her blessing."
 
@@ -105,6 +106,9 @@ def build_world() -> dict:
     )
     token, _secret = api_token_create(owner=member, name="My phone")
     mood = MoodCheckIn.objects.create(member=member, mood=3, feelings=["calm"])
+    check = SelfCheck.objects.create(
+        member=member, answers=SELF_CHECK_ANSWERS, anxiety="3.00", avoidance="3.00"
+    )
     support = SupportMessage.objects.create(
         member=member, text="We're glad you're here.", sent_by=moderator
     )
@@ -148,6 +152,7 @@ def build_world() -> dict:
             "mood": mood.pk,
             "entry": entry.pk,
             "milestone": milestone.pk,
+            "self_check": check.pk,
             "kind": "hug",
         },
     }
@@ -178,6 +183,7 @@ ID_PLACEHOLDERS = {
     "mood",
     "entry",
     "milestone",
+    "self_check",
 }
 
 
@@ -412,6 +418,12 @@ OPS = [
         bools=("enabled",),
         required=("enabled", "hour"),
     ),
+        "/me/self-check/",
+        "member",
+        {"answers": SELF_CHECK_ANSWERS},
+        required=("answers",),
+    ),
+    Op("DELETE", "/me/self-check/{self_check}/", "member"),
     Op(
         "POST",
         "/me/support-messages/read/",
