@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from community import selfcheck
 from community.models import JournalEntry, Milestone, MoodCheckIn, ProfileText, SelfCheck, Story
 from community.tokens import api_token_create
 from groups.models import ChatMessage, PeerGroup
@@ -418,6 +419,8 @@ OPS = [
         bools=("enabled",),
         required=("enabled", "hour"),
     ),
+    Op(
+        "POST",
         "/me/self-check/",
         "member",
         {"answers": SELF_CHECK_ANSWERS},

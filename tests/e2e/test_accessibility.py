@@ -51,7 +51,7 @@ def test_members_account_page_has_no_serious_accessibility_violations(
     axe_page: Page, site: str, existing_member
 ):
     log_in(axe_page, site, existing_member.pseudonym)
-    expect(axe_page.get_by_role("heading", level=1)).to_have_text("My account")
+    expect(axe_page.get_by_role("heading", level=1)).to_have_text("Your space")
 
     assert_accessible(axe_page)
 

@@ -58,7 +58,7 @@ def test_person_signs_up_with_the_keyboard_then_logs_out_and_back_in_by_pseudony
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(f"{site}/me/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("My account")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your space")
     expect(page.get_by_role("status")).to_contain_text("Welcome, Willow Keys.")
     expect(page.locator("dl.details")).to_contain_text("Willow Keys")
     expect(page.locator("#id_country")).to_have_value("GB")
