@@ -10,22 +10,16 @@ from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 
 from community.forum_selectors import clean_search_query, rows_page
-from community.ids import db_id_or_404, not_found
 from community.models import JournalEntry, Milestone
+from community.private_space import private_row_or_404, private_rows
 
 ENTRIES_PER_PAGE = 20
 SEARCH_MAX_WORDS = 10
 
 
-def _is_member(actor) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active)
-
-
 def journal_entries(actor) -> QuerySet[JournalEntry]:
     """The actor's own entries, newest first (none for a visitor)."""
-    if not _is_member(actor):
-        return JournalEntry.objects.none()
-    return JournalEntry.objects.filter(member=actor).order_by("-created_at", "-pk")
+    return private_rows(actor, JournalEntry).order_by("-created_at", "-pk")
 
 
 def journal_page(actor, number: int) -> Page:
@@ -34,11 +28,7 @@ def journal_page(actor, number: int) -> Page:
 
 def get_journal_entry_for(actor, entry_id) -> JournalEntry:
     """The actor's own entry; Http404 for anyone else's (moderators too) and for junk ids."""
-    pk = db_id_or_404(entry_id)
-    entry = journal_entries(actor).filter(pk=pk).first()
-    if entry is None:
-        raise not_found()
-    return entry
+    return private_row_or_404(actor, JournalEntry, entry_id)
 
 
 def journal_search(actor, words) -> QuerySet[JournalEntry]:
@@ -53,15 +43,9 @@ def journal_search(actor, words) -> QuerySet[JournalEntry]:
 
 def milestones(actor) -> QuerySet[Milestone]:
     """The actor's own milestones: open goals first, then the most recently achieved."""
-    if not _is_member(actor):
-        return Milestone.objects.none()
-    return Milestone.objects.filter(member=actor).select_related("story")
+    return private_rows(actor, Milestone).select_related("story")
 
 
 def get_milestone_for(actor, milestone_id) -> Milestone:
     """The actor's own milestone; Http404 for anyone else's (moderators too) and junk ids."""
-    pk = db_id_or_404(milestone_id)
-    milestone = milestones(actor).filter(pk=pk).first()
-    if milestone is None:
-        raise not_found()
-    return milestone
+    return private_row_or_404(actor, Milestone, milestone_id)

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.core.cache import cache
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from community.ids import db_id_or_404, not_found
 from community.models import Member, MoodCheckIn, MoodReminder
 from community.mood import CHART_DAYS, DayMood, daily_averages, utc_day
+from community.private_space import private_row_or_404, private_rows
 
 REMINDER_CACHE_SECONDS = 6 * 60 * 60
 
@@ -25,19 +25,12 @@ def _member(actor) -> Member | None:
 
 def mood_check_ins_for(actor) -> QuerySet[MoodCheckIn]:
     """The actor's own check-ins, newest first (nothing for anyone not signed in)."""
-    member = _member(actor)
-    if member is None:
-        return MoodCheckIn.objects.none()
-    return MoodCheckIn.objects.filter(member=member).order_by("-created_at", "-pk")
+    return private_rows(actor, MoodCheckIn).order_by("-created_at", "-pk")
 
 
 def get_mood_check_in_for(actor, checkin_id) -> MoodCheckIn:
     """The actor's own check-in; Http404 for anyone else's (a moderator's too) or none."""
-    pk = db_id_or_404(checkin_id)
-    checkin = mood_check_ins_for(actor).filter(pk=pk).first()
-    if checkin is None:
-        raise not_found()
-    return checkin
+    return private_row_or_404(actor, MoodCheckIn, checkin_id)
 
 
 def _start_of(day: date) -> datetime:

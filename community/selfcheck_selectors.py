@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from community import selfcheck
 from community.forum_permissions import readable_categories_q
-from community.ids import db_id_or_404, not_found
 from community.models import Category, SelfCheck
+from community.private_space import private_row_or_404, private_rows
 
 SUGGESTIONS_PER_KIND = 3
 
@@ -30,9 +30,7 @@ KEYWORDS = {
 
 
 def _owned(actor) -> QuerySet[SelfCheck]:
-    if not getattr(actor, "is_authenticated", False):
-        return SelfCheck.objects.none()
-    return SelfCheck.objects.filter(member=actor)
+    return private_rows(actor, SelfCheck)
 
 
 def self_checks_for(actor) -> QuerySet[SelfCheck]:
@@ -43,10 +41,7 @@ def self_checks_for(actor) -> QuerySet[SelfCheck]:
 def get_self_check_for(actor, check_id) -> SelfCheck:
     """One of the actor's own results; Http404 for anything else, whoever asks (moderators
     too), the same answer as for an id that does not exist."""
-    check = _owned(actor).filter(pk=db_id_or_404(check_id)).first()
-    if check is None:
-        raise not_found()
-    return check
+    return private_row_or_404(actor, SelfCheck, check_id)
 
 
 @dataclass(frozen=True)
