@@ -235,7 +235,11 @@ def milestone_to_story(*, actor, milestone: Milestone) -> Story:
     _check_owner(actor, milestone)
     refused: ContentRefused | None = None
     with transaction.atomic():
-        current = Milestone.objects.select_for_update().select_related("story").get(pk=milestone.pk)
+        current = (
+            Milestone.objects.select_for_update(of=("self",))
+            .select_related("story")
+            .get(pk=milestone.pk)
+        )
         story = current.story
         if story is not None and story.state != Story.State.DELETED:
             return story
