@@ -21,6 +21,7 @@ from community.models import (
     Subscription,
     Thread,
 )
+from community.sessions import member_sessions_end
 from community.validators import identity_key
 from moderation.admin import ModeratedContentAdmin, ReadOnlyAdmin
 
@@ -61,6 +62,13 @@ class MemberAdmin(UserAdmin):
     form = MemberChangeForm
     add_form = MemberCreationForm
     ordering = ["pseudonym"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated account is signed out everywhere at once, sockets included.
+            member_sessions_end(member=obj)
+
     list_display = [
         "pseudonym",
         "country",

@@ -24,6 +24,7 @@ Client -> server: `{"type": "ping"}`, `{"type": "counts"}`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ logger = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 1024
 NOT_ALLOWED = 4403
 NOT_LOGGED_IN = 4401
+# How often an open dashboard reads its owner's standing again, so a lost `member.signed_out`
+# event (or a demotion that sent no event) costs seconds, not an open socket.
+STANDING_CHECK_SECONDS = 20
 
 
 # --- reads, run in a worker thread -----------------------------------------------------------
@@ -82,6 +86,11 @@ def _channel_groups(actor) -> frozenset[str]:
     if permissions.is_moderator(actor):
         return frozenset({ALL_ITEMS})
     return frozenset(group_items(group_id) for group_id in facilitated_group_ids(actor))
+
+
+def _session_ended(user_id: int | None, generation: int | None) -> bool:
+    actor = get_user_model().objects.filter(pk=user_id).first()
+    return actor is None or actor.session_generation != generation or not actor.is_active
 
 
 def standing(
@@ -128,9 +137,33 @@ class ModerationConsumer(AsyncJsonWebsocketConsumer):
         self.live = True
         await self.accept()
         await self.send_json({"type": "queue.hello", "counts": now.counts})
+        self.standing_task = asyncio.create_task(self.check_standing())
+
+    async def check_standing(self) -> None:
+        """Every STANDING_CHECK_SECONDS: may the owner still use the queue, with this session?"""
+        while self.live:
+            await asyncio.sleep(STANDING_CHECK_SECONDS)
+            if not self.live:
+                return
+            try:
+                now = await database_sync_to_async(standing)(
+                    self.user_id, generation=self.generation
+                )
+            except Exception:
+                logger.exception("dashboard standing check failed")
+                continue
+            if not now.allowed:
+                signed_out = await database_sync_to_async(_session_ended)(
+                    self.user_id, self.generation
+                )
+                await self.shut(NOT_LOGGED_IN if signed_out else NOT_ALLOWED)
+                return
 
     async def disconnect(self, code: int) -> None:
         self.live = False
+        task = getattr(self, "standing_task", None)
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
         await self.listen_to(frozenset())
         if getattr(self, "member_group", None):
             await self.channel_layer.group_discard(self.member_group, self.channel_name)

@@ -3,6 +3,7 @@
 import html
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 
 from community.models import CrisisResource, Member
@@ -195,3 +196,28 @@ def test_forum_thread_and_reply_change_pages_show_the_text(admin_client, member)
     assert "Waited an hour" in page and "It felt long." in page
     page = admin_client.get(f"/admin/community/post/{post.pk}/change/").content.decode()
     assert "Proud of me." in page
+
+
+def test_deactivating_a_member_in_the_admin_signs_them_out_everywhere(member):
+    from types import SimpleNamespace
+
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(member)
+    model_admin = admin.site._registry[Member]
+    member.is_active = False
+    model_admin.save_model(None, member, SimpleNamespace(changed_data=["is_active"]), True)
+    member.refresh_from_db()
+    assert member.session_generation == 1
+    assert browser.get("/me/").status_code == 302
+
+
+def test_other_admin_changes_leave_sessions_alone(member):
+    from types import SimpleNamespace
+
+    model_admin = admin.site._registry[Member]
+    member.country = "IE"
+    model_admin.save_model(None, member, SimpleNamespace(changed_data=["country"]), True)
+    member.refresh_from_db()
+    assert member.session_generation == 0

@@ -92,3 +92,22 @@ async def test_deleted_messages_leave_the_open_room_at_once(sockets, group, two_
     await sync(member_erase)(actor=member, password=TEST_PASSWORD, choices=ErasureChoices())
     removed = await reader.next("message.removed")
     assert (removed["id"], removed["seq"]) == (posted.message.pk, posted.message.seq)
+
+
+@pytest.mark.parametrize(
+    ("change", "code"), [({"session_generation": 7}, 4401), ({"is_moderator": False}, 4403)]
+)
+async def test_the_dashboard_checks_its_standing_without_any_event(
+    dashboards,  # noqa: F811
+    moderator,
+    monkeypatch,
+    change,
+    code,
+):
+    from moderation import consumers
+
+    monkeypatch.setattr(consumers, "STANDING_CHECK_SECONDS", 0.2)
+    dashboard = await dashboards(moderator)
+    # No event at all: as if it were lost, or the change sent none.
+    await sync(Member.objects.filter(pk=moderator.pk).update)(**change)
+    assert await dashboard.closed_with() == code
