@@ -27,9 +27,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from community.forum_selectors import SearchQueryInvalid
 from community.forum_services import ForumActionRefused
 from community.ids import not_found
-from community.journal_services import PrivateSpaceRateLimited
-from community.mood_services import MoodRateLimited
-from community.selfcheck_services import SelfCheckRateLimited
+from community.private_space import PrivateSpaceRateLimited
 from community.story_services import StoryActionRefused
 from groups.services import GroupActionRefused
 from moderation.pipeline import ContentRefused
@@ -112,8 +110,6 @@ def _domain_error(exc: Exception) -> Response | None:
         return error_response(str(exc), "invalid_query", status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, QueueFilterInvalid):
         return invalid_response({exc.field: [str(exc)]})
-    if isinstance(exc, MoodRateLimited | SelfCheckRateLimited):
-        return _retry_later(str(exc), "rate_limited", exc.retry_after)
     if isinstance(exc, ReportRateLimited | PrivateSpaceRateLimited):
         return _retry_later(str(exc), "rate_limited", exc.retry_after)
     if isinstance(exc, ModerationInputInvalid):

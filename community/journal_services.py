@@ -8,7 +8,7 @@ rules (length, prompts, rate limits, ownership) live here once."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from community.models.selfhelp import (
     MILESTONE_TITLE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
 )
+from community.private_space import PrivateSpaceRateLimited, check_private_space
 from community.ratelimit import SlidingWindow
 from community.signposting import SignpostOffer, private_signpost
 from community.story_services import story_save
@@ -32,34 +33,12 @@ MILESTONES_PER_HOUR = 30
 HOUR = 3600
 
 
-class PrivateSpaceRateLimited(Exception):
-    """Writing faster than the private space allows; `retry_after` is in seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        self.retry_after = retry_after
-        minutes = max(1, (retry_after + 59) // 60)
-        super().__init__(
-            _(
-                "You've written a lot in a short time, so we're pausing new entries for a "
-                "moment. Please try again in %(minutes)s minutes; nothing you wrote is lost."
-            )
-            % {"minutes": minutes}
-        )
-
-
 # --- checks -----------------------------------------------------------------------------------
-
-
-def _check_member(actor) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise PermissionDenied(_("Please log in to use your private space."))
-    if actor.erased_at is not None:
-        raise PermissionDenied(_("Please log in to use your private space."))
 
 
 def _check_owner(actor, row) -> None:
     """Only the member who wrote it may change it; to anyone else it does not exist."""
-    _check_member(actor)
+    check_private_space(actor)
     if row.member_id != actor.pk:
         raise not_found()
 
@@ -115,7 +94,7 @@ def journal_entry_create(
     Returns the entry and, when the words show risk, the help to show the member now. Nothing
     but the entry is stored; at most JOURNAL_PER_HOUR entries an hour, else
     PrivateSpaceRateLimited."""
-    _check_member(actor)
+    check_private_space(actor)
     body = _text(body, "body", limit=JOURNAL_MAX_LENGTH, required=True, label=_("your entry"))
     prompt = _prompt_text(prompt_key)
     window = _window(actor, "journal", JOURNAL_PER_HOUR)
@@ -170,7 +149,7 @@ def milestone_create(
     *, actor, title: str, note: str = ""
 ) -> tuple[Milestone, SignpostOffer | None]:
     """Set a goal ("waited an hour before replying"). At most MILESTONES_PER_HOUR an hour."""
-    _check_member(actor)
+    check_private_space(actor)
     title, note = _milestone_texts(title, note)
     window = _window(actor, "milestone", MILESTONES_PER_HOUR)
     _check_rate(window)

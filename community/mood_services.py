@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,23 +18,24 @@ from community.models import MoodCheckIn, MoodReminder
 from community.models.selfhelp import MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
 from community.mood import FEELINGS
 from community.mood_selectors import forget_reminder_state, get_mood_check_in_for
+from community.private_space import PrivateSpaceRateLimited, check_private_space
 from community.ratelimit import SlidingWindow
 from community.signposting import SignpostOffer, private_signpost
 
 CHECK_INS_PER_HOUR = 30
 
 
-class MoodRateLimited(Exception):
+class MoodRateLimited(PrivateSpaceRateLimited):
     """Too many check-ins in a short time; `retry_after` is in seconds."""
 
     def __init__(self, retry_after: int) -> None:
-        self.retry_after = retry_after
         super().__init__(
+            retry_after,
             _(
                 "That's a lot of check-ins in a short time. Please take a breath and try again "
                 "in about %(minutes)d minutes."
             )
-            % {"minutes": max(1, (retry_after + 59) // 60)}
+            % {"minutes": max(1, (retry_after + 59) // 60)},
         )
 
 
@@ -43,11 +44,6 @@ def _forget_reminder_state(member_id: int) -> None:
     page read in between cannot keep the old answer."""
     forget_reminder_state(member_id)
     transaction.on_commit(lambda: forget_reminder_state(member_id))
-
-
-def _check_member(actor) -> None:
-    if not getattr(actor, "is_authenticated", False) or actor.erased_at is not None:
-        raise PermissionDenied(_("Please log in to use your private space."))
 
 
 def _check_in_window(actor) -> SlidingWindow:
@@ -96,7 +92,7 @@ def mood_check_in(
 ) -> tuple[MoodCheckIn, SignpostOffer | None]:
     """Store how the member feels, for them alone. Returns the check-in and, when the note
     shows risk, the help to show them at once (nothing is queued or sent to anyone)."""
-    _check_member(actor)
+    check_private_space(actor)
     mood = _valid_mood(mood)
     chosen = _valid_feelings(feelings)
     note = _valid_note(note)
@@ -126,7 +122,7 @@ def gentle_word() -> str:
 
 def mood_check_in_delete(*, actor, checkin_id) -> None:
     """Delete one of the member's own check-ins (anyone else's is Http404)."""
-    _check_member(actor)
+    check_private_space(actor)
     with transaction.atomic():
         checkin = get_mood_check_in_for(actor, checkin_id)
         checkin.delete()
@@ -141,7 +137,7 @@ def _valid_hour(hour) -> int:
 
 def mood_reminder_set(*, actor, enabled: bool, hour: int) -> MoodReminder:
     """Turn the member's daily reminder on or off, from `hour` (UTC)."""
-    _check_member(actor)
+    check_private_space(actor)
     if not isinstance(enabled, bool):
         raise ValidationError({"enabled": [_("Please say yes or no.")]})
     hour = _valid_hour(hour)
@@ -158,7 +154,7 @@ def mood_reminder_set(*, actor, enabled: bool, hour: int) -> MoodReminder:
 
 def mood_reminder_dismiss(*, actor, now: datetime | None = None) -> MoodReminder | None:
     """ "Not today": no reminder again until tomorrow (UTC). None when there is no reminder."""
-    _check_member(actor)
+    check_private_space(actor)
     today = (now or timezone.now()).astimezone(UTC).date()
     with transaction.atomic():
         reminder = MoodReminder.objects.select_for_update().filter(member=actor).first()

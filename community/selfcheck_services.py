@@ -7,32 +7,33 @@ scale, with no words of the member's own to screen."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from community import selfcheck
 from community.ids import not_found
 from community.models import SelfCheck
+from community.private_space import PrivateSpaceRateLimited, check_private_space
 from community.ratelimit import SlidingWindow
 
 DAILY_LIMIT = 10
 DAY_SECONDS = 24 * 60 * 60
 
 
-class SelfCheckRateLimited(Exception):
+class SelfCheckRateLimited(PrivateSpaceRateLimited):
     """Many self-checks in the last day; `retry_after` is in seconds."""
 
     def __init__(self, retry_after: int) -> None:
-        self.retry_after = retry_after
         hours = max(1, (retry_after + 3599) // 3600)
         super().__init__(
+            retry_after,
             _(
                 "You've taken the self-check %(limit)s times today, which is plenty. Your "
                 "answers are more useful with a little time between them: please come back "
                 "in about %(hours)s hours."
             )
-            % {"limit": DAILY_LIMIT, "hours": hours}
+            % {"limit": DAILY_LIMIT, "hours": hours},
         )
 
 
@@ -43,15 +44,6 @@ def rate_window(member) -> SlidingWindow:
         limit=DAILY_LIMIT,
         window_seconds=DAY_SECONDS,
     )
-
-
-def _check_owner(actor) -> None:
-    if (
-        not getattr(actor, "is_authenticated", False)
-        or not actor.is_active
-        or actor.erased_at is not None
-    ):
-        raise PermissionDenied(_("Please log in to use your private space."))
 
 
 def clean_answers(answers) -> dict[str, int]:
@@ -89,7 +81,7 @@ def self_check_submit(*, actor, answers: dict) -> SelfCheck:
     Refuses: a visitor or an erased account (PermissionDenied); any item missing, not a whole
     number from 1 to 5, or an unknown key (ValidationError per item key; nothing is stored);
     more than DAILY_LIMIT in a day (SelfCheckRateLimited, with retry_after)."""
-    _check_owner(actor)
+    check_private_space(actor)
     cleaned = clean_answers(answers)
     window = rate_window(actor)
     retry_after = window.retry_after()
@@ -107,7 +99,7 @@ def self_check_submit(*, actor, answers: dict) -> SelfCheck:
 def self_check_delete(*, actor, check: SelfCheck) -> None:
     """Delete one of the actor's own results for good. Someone else's is refused as if it did
     not exist (callers fetch it with `get_self_check_for`, which already says 404)."""
-    _check_owner(actor)
+    check_private_space(actor)
     if check.member_id != actor.pk:
         raise not_found()
     with transaction.atomic():
